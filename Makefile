@@ -1,0 +1,89 @@
+# huimin — build, run, test in one place.
+# `make run` and `make test` install what is missing (scripts/deps) first.
+
+CC      ?= cc
+PKGS    := libmicrohttpd jansson libsodium sqlite3
+CFLAGS_BASE := -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wvla \
+	-Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral \
+	-Isrc -Ibuild/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+
+REL_FLAGS  := -O2 -g
+ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+
+SRCS      := $(shell find src -name '*.c' ! -name main.c | sort)
+EMBED_IN  := $(sort $(wildcard db/migrations/*.sql) $(wildcard data/*.tsv) $(wildcard data/calendar/*.txt) docs/openapi.yaml)
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+
+REL_OBJS  := $(SRCS:%.c=build/rel/%.o) build/rel/gen/embedded.o
+ASAN_OBJS := $(SRCS:%.c=build/asan/%.o) build/asan/gen/embedded.o
+REL_UNITS := $(UNIT_SRCS:tests/unit/%.c=build/rel/unit/%)
+ASAN_UNITS:= $(UNIT_SRCS:tests/unit/%.c=build/asan/unit/%)
+
+.PHONY: all deps run test unit api clean format asan
+
+all: huimin
+
+deps:
+	@scripts/deps
+
+huimin: build/rel/huimin
+	@cp build/rel/huimin huimin
+
+asan: build/asan/huimin
+
+build/gen/embedded.c: tools/embed.c $(EMBED_IN)
+	@mkdir -p build/gen
+	$(CC) -std=c17 -O1 -Wall -Wextra -Werror -o build/gen/embed tools/embed.c
+	build/gen/embed $(EMBED_IN) > $@.tmp && mv $@.tmp $@
+
+build/rel/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) $(REL_FLAGS) -MMD -MP -c $< -o $@
+
+build/asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) -MMD -MP -c $< -o $@
+
+build/rel/gen/embedded.o: build/gen/embedded.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c17 -O1 -c $< -o $@
+
+build/asan/gen/embedded.o: build/gen/embedded.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c17 -O1 -c $< -o $@
+
+build/rel/huimin: build/rel/src/main.o $(REL_OBJS)
+	$(CC) $(REL_FLAGS) -o $@ $^ $(LIBS)
+
+build/asan/huimin: build/asan/src/main.o $(ASAN_OBJS)
+	$(CC) $(ASAN_FLAGS) -o $@ $^ $(LIBS)
+
+build/rel/unit/%: build/rel/tests/unit/%.o $(REL_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(REL_FLAGS) -o $@ $^ $(LIBS) -lcmocka
+
+build/asan/unit/%: build/asan/tests/unit/%.o $(ASAN_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ASAN_FLAGS) -o $@ $^ $(LIBS) -lcmocka
+
+run: deps huimin
+	@mkdir -p var
+	./huimin serve --db var/huimin.db --listen 127.0.0.1:8080
+
+# Unit tests (plain and ASan+UBSan builds), then API tests against the
+# sanitizer build of the server; scripts/test-summary prints "N passed, N failed".
+test: deps
+	@$(MAKE) --no-print-directory huimin build/asan/huimin $(REL_UNITS) $(ASAN_UNITS)
+	@scripts/run-tests $(REL_UNITS) $(ASAN_UNITS)
+
+unit: $(REL_UNITS) $(ASAN_UNITS)
+	@scripts/run-tests --unit-only $(REL_UNITS) $(ASAN_UNITS)
+
+format:
+	clang-format -i $$(find src tests/unit tools -name '*.[ch]')
+
+clean:
+	rm -rf build huimin
+
+-include $(shell find build -name '*.d' 2>/dev/null)

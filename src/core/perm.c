@@ -1,0 +1,58 @@
+/* The role table. Each permission names the smallest thing a button or a
+ * route does; roles get only what DOMAIN.md says they need. Full views of
+ * sensitive fields need their own permission and are audited. */
+#include "core/perm.h"
+
+#include <string.h>
+
+static const char *const caseworker[] = {
+	"fund:child:read", "fund:child:create", "fund:child:update", "fund:child:sensitive",
+	"fund:application:read", "fund:application:create", "fund:application:accept",
+	"fund:application:return", "fund:application:resubmit", "audit:read", NULL};
+static const char *const reviewer[] = {
+	"fund:child:read", "fund:child:sensitive", "fund:application:read",
+	"fund:application:review", "fund:application:return", "audit:read", NULL};
+static const char *const approver[] = {
+	"fund:child:read", "fund:child:sensitive", "fund:application:read",
+	"fund:application:approve", "fund:application:return", "fund:ledger:read", "audit:read", NULL};
+static const char *const finance[] = {
+	"fund:child:read", "fund:application:read", "fund:application:pay",
+	"fund:ledger:read", "audit:read", NULL};
+static const char *const admin[] = {
+	"user:manage", "calendar:write", "audit:read", "org:read", NULL};
+static const char *const leader[] = {
+	"fund:child:read", "fund:application:read", "fund:ledger:read", "audit:read", NULL};
+
+static const hm_role roles[] = {
+	{"caseworker", "经办人", "district", caseworker},
+	{"reviewer", "审核人", "district", reviewer},
+	{"approver", "审批人", "city", approver},
+	{"finance", "财务", "city", finance},
+	{"admin", "管理员", "city", admin},
+	{"leader", "领导", "city", leader},
+};
+
+static const hm_role *const role_list[] = {&roles[0], &roles[1], &roles[2], &roles[3], &roles[4], &roles[5], NULL};
+
+const hm_role *perm_role(const char *code)
+{
+	for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+		if (strcmp(roles[i].code, code) == 0)
+			return &roles[i];
+	return NULL;
+}
+
+const hm_role *const *perm_roles(void)
+{
+	return role_list;
+}
+
+bool perm_has(const hm_role *role, const char *perm)
+{
+	if (!role || !perm)
+		return false;
+	for (const char *const *p = role->perms; *p; p++)
+		if (strcmp(*p, perm) == 0)
+			return true;
+	return false;
+}

@@ -1,0 +1,521 @@
+/* The fund's SQL. Every read takes the caller's scope ($1: 0 = whole city,
+ * else one district's org id), so a district user cannot reach another
+ * district's records whatever the handler does. */
+#include "fund/fund_db.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/hmtime.h"
+
+#define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src))
+
+static void bind_opt_time(hm_stmt *st, int i, int64_t t)
+{
+	if (t)
+		db_bind_int(st, i, t);
+	else
+		db_bind_null(st, i);
+}
+
+/* ---- children --------------------------------------------------------- */
+
+static hm_err child_categories_save(hm_db *db, const fund_child *ch, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db, "DELETE FROM child_categories WHERE child_id = $1", e);
+	if (!st)
+		return e->err;
+	db_bind_int(st, 1, ch->id);
+	hm_err err = db_exec_stmt(st, e);
+	for (int i = 0; !err && i < ch->ncategories; i++) {
+		st = db_stmt(db, "INSERT INTO child_categories (child_id, category) VALUES ($1, $2)", e);
+		if (!st)
+			return e->err;
+		db_bind_int(st, 1, ch->id);
+		db_bind_text(st, 2, ch->categories[i]);
+		err = db_exec_stmt(st, e);
+	}
+	return err;
+}
+
+hm_err fund_db_child_insert(hm_db *db, int64_t org_id, int64_t user_id, int64_t now, fund_child *ch, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db,
+			      "INSERT INTO children (org_id, name, sex, birth_date, id_number, hukou_district, hukou_evidence,"
+			      " household_status, household_cert_no, household_cert_from, household_cert_to, guardian_name,"
+			      " guardian_relation, guardian_phone, address, is_demo, created_by, created_at, updated_at)"
+			      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)",
+			      e);
+	if (!st)
+		return e->err;
+	db_bind_int(st, 1, org_id);
+	db_bind_text(st, 2, ch->name);
+	db_bind_text(st, 3, ch->sex);
+	db_bind_text(st, 4, ch->birth_date);
+	db_bind_text(st, 5, ch->id_number);
+	db_bind_text(st, 6, ch->hukou_district);
+	db_bind_text(st, 7, ch->hukou_evidence);
+	db_bind_text(st, 8, ch->household_status);
+	db_bind_text(st, 9, ch->household_cert_no);
+	db_bind_text(st, 10, ch->household_cert_from);
+	db_bind_text(st, 11, ch->household_cert_to);
+	db_bind_text(st, 12, ch->guardian_name);
+	db_bind_text(st, 13, ch->guardian_relation);
+	db_bind_text(st, 14, ch->guardian_phone);
+	db_bind_text(st, 15, ch->address);
+	db_bind_int(st, 16, ch->is_demo);
+	db_bind_int(st, 17, user_id);
+	db_bind_int(st, 18, now);
+	int rc = db_step(st);
+	if (rc == DB_CONSTRAINT)
+		return hm_fail(e, HM_E_CHILD_DUPLICATE, "id_number");
+	if (rc != DB_DONE)
+		return db_error(db, e);
+	ch->id = db_last_id(db);
+	return child_categories_save(db, ch, e);
+}
+
+hm_err fund_db_child_update(hm_db *db, int64_t now, const fund_child *ch, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db,
+			      "UPDATE children SET name = $1, sex = $2, birth_date = $3, hukou_district = $4,"
+			      " hukou_evidence = $5, household_status = $6, household_cert_no = $7, household_cert_from = $8,"
+			      " household_cert_to = $9, guardian_name = $10, guardian_relation = $11, guardian_phone = $12,"
+			      " address = $13, updated_at = $14 WHERE id = $15",
+			      e);
+	if (!st)
+		return e->err;
+	db_bind_text(st, 1, ch->name);
+	db_bind_text(st, 2, ch->sex);
+	db_bind_text(st, 3, ch->birth_date);
+	db_bind_text(st, 4, ch->hukou_district);
+	db_bind_text(st, 5, ch->hukou_evidence);
+	db_bind_text(st, 6, ch->household_status);
+	db_bind_text(st, 7, ch->household_cert_no);
+	db_bind_text(st, 8, ch->household_cert_from);
+	db_bind_text(st, 9, ch->household_cert_to);
+	db_bind_text(st, 10, ch->guardian_name);
+	db_bind_text(st, 11, ch->guardian_relation);
+	db_bind_text(st, 12, ch->guardian_phone);
+	db_bind_text(st, 13, ch->address);
+	db_bind_int(st, 14, now);
+	db_bind_int(st, 15, ch->id);
+	hm_err err = db_exec_stmt(st, e);
+	return err ? err : child_categories_save(db, ch, e);
+}
+
+#define CHILD_COLS                                                                                                   \
+	"c.id, c.org_id, o.code, o.name, c.name, c.sex, c.birth_date, c.id_number, c.hukou_district, c.hukou_evidence," \
+	" c.household_status, c.household_cert_no, c.household_cert_from, c.household_cert_to, c.guardian_name,"      \
+	" c.guardian_relation, c.guardian_phone, c.address, c.is_demo, c.created_at, c.updated_at"
+
+static hm_err child_categories_load(hm_db *db, fund_child *ch, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db, "SELECT category FROM child_categories WHERE child_id = $1 ORDER BY category", e);
+	if (!st)
+		return e->err;
+	db_bind_int(st, 1, ch->id);
+	int rc;
+	ch->ncategories = 0;
+	while ((rc = db_step(st)) == DB_ROW)
+		if (ch->ncategories < FUND_MAX_CATEGORIES)
+			COPY(ch->categories[ch->ncategories++], db_col_text(st, 0));
+	return rc == DB_DONE ? HM_OK : db_error(db, e);
+}
+
+static void child_row(hm_stmt *st, fund_child *ch)
+{
+	memset(ch, 0, sizeof *ch);
+	ch->id = db_col_int(st, 0);
+	ch->org_id = db_col_int(st, 1);
+	COPY(ch->org_code, db_col_text(st, 2));
+	COPY(ch->org_name, db_col_text(st, 3));
+	COPY(ch->name, db_col_text(st, 4));
+	COPY(ch->sex, db_col_text(st, 5));
+	COPY(ch->birth_date, db_col_text(st, 6));
+	COPY(ch->id_number, db_col_text(st, 7));
+	COPY(ch->hukou_district, db_col_text(st, 8));
+	COPY(ch->hukou_evidence, db_col_text(st, 9));
+	COPY(ch->household_status, db_col_text(st, 10));
+	COPY(ch->household_cert_no, db_col_text(st, 11));
+	COPY(ch->household_cert_from, db_col_text(st, 12));
+	COPY(ch->household_cert_to, db_col_text(st, 13));
+	COPY(ch->guardian_name, db_col_text(st, 14));
+	COPY(ch->guardian_relation, db_col_text(st, 15));
+	COPY(ch->guardian_phone, db_col_text(st, 16));
+	COPY(ch->address, db_col_text(st, 17));
+	ch->is_demo = db_col_int(st, 18);
+	ch->created_at = db_col_int(st, 19);
+	ch->updated_at = db_col_int(st, 20);
+}
+
+hm_err fund_db_child_get(hm_db *db, int64_t scope, int64_t id, fund_child *out, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db,
+			      "SELECT " CHILD_COLS " FROM children c JOIN orgs o ON o.id = c.org_id"
+			      " WHERE ($1 = 0 OR c.org_id = $1) AND c.id = $2",
+			      e);
+	if (!st)
+		return e->err;
+	db_bind_int(st, 1, scope);
+	db_bind_int(st, 2, id);
+	int rc = db_step(st);
+	if (rc == DB_DONE)
+		return hm_fail(e, HM_E_CHILD_NOT_FOUND, "id");
+	if (rc != DB_ROW)
+		return db_error(db, e);
+	child_row(st, out);
+	return child_categories_load(db, out, e);
+}
+
+#define CHILD_FILTER                                                                                         \
+	" FROM children c JOIN orgs o ON o.id = c.org_id"                                                     \
+	" WHERE ($1 = 0 OR c.org_id = $1) AND ($2 = '' OR c.name LIKE '%' || $2 || '%')"                      \
+	" AND ($3 = '' OR o.code = $3)"                                                                        \
+	" AND ($4 = '' OR EXISTS (SELECT 1 FROM child_categories k WHERE k.child_id = c.id AND k.category = $4))"
+
+hm_err fund_db_child_list(hm_db *db, int64_t scope, const fund_child_filter *f, fund_child_visit visit, void *arg,
+			  int64_t *total, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db, "SELECT count(*)" CHILD_FILTER, e);
+	if (!st)
+		return e->err;
+	db_bind_int(st, 1, scope);
+	db_bind_text(st, 2, f->q);
+	db_bind_text(st, 3, f->district);
+	db_bind_text(st, 4, f->category);
+	if (db_step(st) != DB_ROW)
+		return db_error(db, e);
+	*total = db_col_int(st, 0);
+	st = db_stmt(db, "SELECT " CHILD_COLS CHILD_FILTER " ORDER BY c.id DESC LIMIT $5 OFFSET $6", e);
+	if (!st)
+		return e->err;
+	db_bind_int(st, 1, scope);
+	db_bind_text(st, 2, f->q);
+	db_bind_text(st, 3, f->district);
+	db_bind_text(st, 4, f->category);
+	db_bind_int(st, 5, f->page_size);
+	db_bind_int(st, 6, (int64_t)(f->page - 1) * f->page_size);
+	/* collect ids first: loading categories reuses the connection */
+	fund_child rows[100];
+	int n = 0, rc;
+	while (n < 100 && (rc = db_step(st)) == DB_ROW)
+		child_row(st, &rows[n++]);
+	if (n < 100 && rc != DB_DONE)
+		return db_error(db, e);
+	for (int i = 0; i < n; i++) {
+		hm_err err = child_categories_load(db, &rows[i], e);
+		if (err)
+			return err;
+		visit(&rows[i], arg);
+	}
+	return HM_OK;
+}
+
+/* ---- applications ----------------------------------------------------- */
+
+hm_err fund_db_app_insert(hm_db *db, int64_t org_id, int64_t user_id, int64_t now, fund_app *a, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db,
+			      "INSERT INTO applications (child_id, org_id, applicant_type, applicant_name, applicant_relation,"
+			      " description, emergency, emergency_reason, status, is_demo, created_by, created_at, updated_at)"
+			      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'submitted', $9, $10, $11, $11)",
+			      e);
+	if (!st)
+		return e->err;
+	db_bind_int(st, 1, a->child_id);
+	db_bind_int(st, 2, org_id);
+	db_bind_text(st, 3, a->applicant_type);
+	db_bind_text(st, 4, a->applicant_name);
+	db_bind_text(st, 5, a->applicant_relation);
+	db_bind_text(st, 6, a->description);
+	db_bind_int(st, 7, a->emergency);
+	db_bind_text(st, 8, a->emergency_reason);
+	db_bind_int(st, 9, a->is_demo);
+	db_bind_int(st, 10, user_id);
+	db_bind_int(st, 11, now);
+	hm_err err = db_exec_stmt(st, e);
+	if (err)
+		return err;
+	a->id = db_last_id(db);
+	for (int i = 0; i < a->naid; i++) {
+		st = db_stmt(db, "INSERT INTO application_aid (application_id, kind, requested) VALUES ($1, $2, $3)", e);
+		if (!st)
+			return e->err;
+		db_bind_int(st, 1, a->id);
+		db_bind_text(st, 2, a->aid[i].kind);
+		db_bind_int(st, 3, a->aid[i].requested);
+		if ((err = db_exec_stmt(st, e)))
+			return err;
+	}
+	for (int i = 0; i < a->nservices; i++) {
+		st = db_stmt(db, "INSERT INTO application_services (application_id, service) VALUES ($1, $2)", e);
+		if (!st)
+			return e->err;
+		db_bind_int(st, 1, a->id);
+		db_bind_text(st, 2, a->services[i]);
+		if ((err = db_exec_stmt(st, e)))
+			return err;
+	}
+	return HM_OK;
+}
+
+#define APP_COLS                                                                                                   \
+	"a.id, a.child_id, c.name, a.org_id, o.code, o.name, a.applicant_type, a.applicant_name, a.applicant_relation," \
+	" a.description, a.emergency, a.emergency_reason, a.status, coalesce(a.clock_start, 0),"                       \
+	" coalesce(a.decision_due, 0), coalesce(a.payment_due, 0), coalesce(a.decided_at, 0), coalesce(a.paid_at, 0),"  \
+	" a.created_at, a.estimated_due, a.review_opinion, a.decision_reason, coalesce(a.payment_entry_id, 0), a.is_demo"
+
+static void app_row(hm_stmt *st, fund_app *a)
+{
+	memset(a, 0, sizeof *a);
+	a->id = db_col_int(st, 0);
+	a->child_id = db_col_int(st, 1);
+	COPY(a->child_name, db_col_text(st, 2));
+	a->org_id = db_col_int(st, 3);
+	COPY(a->org_code, db_col_text(st, 4));
+	COPY(a->org_name, db_col_text(st, 5));
+	COPY(a->applicant_type, db_col_text(st, 6));
+	COPY(a->applicant_name, db_col_text(st, 7));
+	COPY(a->applicant_relation, db_col_text(st, 8));
+	COPY(a->description, db_col_text(st, 9));
+	a->emergency = db_col_int(st, 10);
+	COPY(a->emergency_reason, db_col_text(st, 11));
+	COPY(a->status, db_col_text(st, 12));
+	a->clock_start = db_col_int(st, 13);
+	a->decision_due = db_col_int(st, 14);
+	a->payment_due = db_col_int(st, 15);
+	a->decided_at = db_col_int(st, 16);
+	a->paid_at = db_col_int(st, 17);
+	a->created_at = db_col_int(st, 18);
+	a->estimated = db_col_int(st, 19);
+	COPY(a->review_opinion, db_col_text(st, 20));
+	COPY(a->decision_reason, db_col_text(st, 21));
+	a->payment_entry_id = db_col_int(st, 22);
+	a->is_demo = db_col_int(st, 23);
+	int year, m, d;
+	hm_day_ymd(hm_day_of(a->created_at), &year, &m, &d);
+	snprintf(a->no, sizeof a->no, "FA-%s-%04d%06lld", a->org_code, year, (long long)a->id);
+}
+
+static hm_err app_details_load(hm_db *db, fund_app *a, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db,
+			      "SELECT kind, requested, coalesce(approved, -1) FROM application_aid"
+			      " WHERE application_id = $1 ORDER BY kind",
+			      e);
+	if (!st)
+		return e->err;
+	db_bind_int(st, 1, a->id);
+	int rc;
+	a->naid = 0;
+	while ((rc = db_step(st)) == DB_ROW && a->naid < 4) {
+		COPY(a->aid[a->naid].kind, db_col_text(st, 0));
+		a->aid[a->naid].requested = db_col_int(st, 1);
+		a->aid[a->naid].approved = db_col_int(st, 2);
+		a->naid++;
+	}
+	if (rc != DB_DONE && rc != DB_ROW)
+		return db_error(db, e);
+	st = db_stmt(db, "SELECT service FROM application_services WHERE application_id = $1 ORDER BY service", e);
+	if (!st)
+		return e->err;
+	db_bind_int(st, 1, a->id);
+	a->nservices = 0;
+	while ((rc = db_step(st)) == DB_ROW && a->nservices < 3)
+		COPY(a->services[a->nservices++], db_col_text(st, 0));
+	return rc == DB_DONE || rc == DB_ROW ? HM_OK : db_error(db, e);
+}
+
+hm_err fund_db_app_get(hm_db *db, int64_t scope, int64_t id, fund_app *out, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db,
+			      "SELECT " APP_COLS " FROM applications a JOIN children c ON c.id = a.child_id"
+			      " JOIN orgs o ON o.id = a.org_id WHERE ($1 = 0 OR a.org_id = $1) AND a.id = $2",
+			      e);
+	if (!st)
+		return e->err;
+	db_bind_int(st, 1, scope);
+	db_bind_int(st, 2, id);
+	int rc = db_step(st);
+	if (rc == DB_DONE)
+		return hm_fail(e, HM_E_APP_NOT_FOUND, "id");
+	if (rc != DB_ROW)
+		return db_error(db, e);
+	app_row(st, out);
+	return app_details_load(db, out, e);
+}
+
+hm_err fund_db_app_save(hm_db *db, int64_t now, const fund_app *a, int64_t actor_id, fund_action act, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db,
+			      "UPDATE applications SET status = $1, clock_start = $2, decision_due = $3, payment_due = $4,"
+			      " estimated_due = $5, decided_at = $6, paid_at = $7, review_opinion = $8, decision_reason = $9,"
+			      " payment_entry_id = $10, updated_at = $11 WHERE id = $12",
+			      e);
+	if (!st)
+		return e->err;
+	db_bind_text(st, 1, a->status);
+	bind_opt_time(st, 2, a->clock_start);
+	bind_opt_time(st, 3, a->decision_due);
+	bind_opt_time(st, 4, a->payment_due);
+	db_bind_int(st, 5, a->estimated);
+	bind_opt_time(st, 6, a->decided_at);
+	bind_opt_time(st, 7, a->paid_at);
+	db_bind_text(st, 8, a->review_opinion);
+	db_bind_text(st, 9, a->decision_reason);
+	if (a->payment_entry_id)
+		db_bind_int(st, 10, a->payment_entry_id);
+	else
+		db_bind_null(st, 10);
+	db_bind_int(st, 11, now);
+	db_bind_int(st, 12, a->id);
+	hm_err err = db_exec_stmt(st, e);
+	if (err)
+		return err;
+	if (act == FUND_REVIEW_PASS || act == FUND_REVIEW_REJECT || act == FUND_APPROVE || act == FUND_REJECT) {
+		st = db_stmt(db,
+			     "UPDATE applications SET reviewer_id = CASE WHEN $1 = 1 THEN $2 ELSE reviewer_id END,"
+			     " approver_id = CASE WHEN $1 = 2 THEN $2 ELSE approver_id END WHERE id = $3",
+			     e);
+		if (!st)
+			return e->err;
+		db_bind_int(st, 1, act == FUND_REVIEW_PASS || act == FUND_REVIEW_REJECT ? 1 : 2);
+		db_bind_int(st, 2, actor_id);
+		db_bind_int(st, 3, a->id);
+		if ((err = db_exec_stmt(st, e)))
+			return err;
+	}
+	if (act == FUND_APPROVE) {
+		for (int i = 0; i < a->naid; i++) {
+			st = db_stmt(db, "UPDATE application_aid SET approved = $1 WHERE application_id = $2 AND kind = $3", e);
+			if (!st)
+				return e->err;
+			db_bind_int(st, 1, a->aid[i].approved);
+			db_bind_int(st, 2, a->id);
+			db_bind_text(st, 3, a->aid[i].kind);
+			if ((err = db_exec_stmt(st, e)))
+				return err;
+		}
+	}
+	return HM_OK;
+}
+
+hm_err fund_db_app_event(hm_db *db, int64_t app_id, int64_t now, int64_t actor_id, const char *action,
+			 const char *from, const char *to, const char *note, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db,
+			      "INSERT INTO application_events (application_id, at, actor_id, action, from_status, to_status, note)"
+			      " VALUES ($1, $2, $3, $4, $5, $6, $7)",
+			      e);
+	if (!st)
+		return e->err;
+	db_bind_int(st, 1, app_id);
+	db_bind_int(st, 2, now);
+	db_bind_int(st, 3, actor_id);
+	db_bind_text(st, 4, action);
+	db_bind_text(st, 5, from);
+	db_bind_text(st, 6, to);
+	db_bind_text(st, 7, note ? note : "");
+	return db_exec_stmt(st, e);
+}
+
+/* Overdue: a decision past its 7-working-day deadline, or an emergency not
+ * paid within 24 hours. $7 is now. */
+#define APP_FILTER                                                                                              \
+	" FROM applications a JOIN children c ON c.id = a.child_id JOIN orgs o ON o.id = a.org_id"               \
+	" WHERE ($1 = 0 OR a.org_id = $1) AND ($2 = '' OR o.code = $2) AND ($3 = '' OR a.status = $3)"           \
+	" AND ($4 = '' OR EXISTS (SELECT 1 FROM child_categories k WHERE k.child_id = a.child_id AND k.category = $4))" \
+	" AND ($5 < 0 OR a.emergency = $5)"                                                                       \
+	" AND ($6 = 0 OR (a.status IN ('accepted', 'reviewed') AND a.decision_due <= $7)"                        \
+	" OR (a.emergency = 1 AND a.status IN ('accepted', 'reviewed', 'approved') AND a.payment_due <= $7))"
+
+static void bind_app_filter(hm_stmt *st, int64_t scope, int64_t now, const fund_app_filter *f)
+{
+	db_bind_int(st, 1, scope);
+	db_bind_text(st, 2, f->district);
+	db_bind_text(st, 3, f->status);
+	db_bind_text(st, 4, f->category);
+	db_bind_int(st, 5, f->emergency);
+	db_bind_int(st, 6, f->overdue);
+	db_bind_int(st, 7, now);
+}
+
+hm_err fund_db_app_list(hm_db *db, int64_t scope, int64_t now, const fund_app_filter *f, fund_app_visit visit,
+			void *arg, int64_t *total, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db, "SELECT count(*)" APP_FILTER, e);
+	if (!st)
+		return e->err;
+	bind_app_filter(st, scope, now, f);
+	if (db_step(st) != DB_ROW)
+		return db_error(db, e);
+	*total = db_col_int(st, 0);
+	st = db_stmt(db, "SELECT " APP_COLS APP_FILTER " ORDER BY a.id DESC LIMIT $8 OFFSET $9", e);
+	if (!st)
+		return e->err;
+	bind_app_filter(st, scope, now, f);
+	db_bind_int(st, 8, f->page_size);
+	db_bind_int(st, 9, (int64_t)(f->page - 1) * f->page_size);
+	int64_t ids[100];
+	int n = 0, rc;
+	while (n < 100 && (rc = db_step(st)) == DB_ROW)
+		ids[n++] = db_col_int(st, 0);
+	if (n < 100 && rc != DB_DONE)
+		return db_error(db, e);
+	for (int i = 0; i < n; i++) {
+		fund_app a;
+		hm_err err = fund_db_app_get(db, scope, ids[i], &a, e);
+		if (err)
+			return err;
+		visit(&a, arg);
+	}
+	return HM_OK;
+}
+
+hm_err fund_db_app_events(hm_db *db, int64_t id, fund_event_visit visit, void *arg, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db,
+			      "SELECT ev.at, coalesce(u.display_name, ''), ev.action, ev.from_status, ev.to_status, ev.note"
+			      " FROM application_events ev LEFT JOIN users u ON u.id = ev.actor_id"
+			      " WHERE ev.application_id = $1 ORDER BY ev.id",
+			      e);
+	if (!st)
+		return e->err;
+	db_bind_int(st, 1, id);
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW)
+		visit(db_col_int(st, 0), db_col_text(st, 1), db_col_text(st, 2), db_col_text(st, 3), db_col_text(st, 4),
+		      db_col_text(st, 5), arg);
+	return rc == DB_DONE ? HM_OK : db_error(db, e);
+}
+
+hm_err fund_db_entry_exists(hm_db *db, const char *source, bool *exists, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db, "SELECT count(*) FROM journal_entries WHERE source = $1", e);
+	if (!st)
+		return e->err;
+	db_bind_text(st, 1, source);
+	if (db_step(st) != DB_ROW)
+		return db_error(db, e);
+	*exists = db_col_int(st, 0) > 0;
+	return HM_OK;
+}
+
+hm_err fund_db_balance(hm_db *db, fund_balance *out, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db,
+			      "SELECT coalesce(sum(CASE WHEN a.code = '1001' THEN p.amount ELSE 0 END), 0),"
+			      " coalesce(sum(CASE WHEN a.type = 'income' THEN -p.amount ELSE 0 END), 0),"
+			      " coalesce(sum(CASE WHEN a.type = 'expense' THEN p.amount ELSE 0 END), 0)"
+			      " FROM postings p JOIN accounts a ON a.id = p.account_id",
+			      e);
+	if (!st)
+		return e->err;
+	if (db_step(st) != DB_ROW)
+		return db_error(db, e);
+	out->bank = db_col_int(st, 0);
+	out->income = db_col_int(st, 1);
+	out->expense = db_col_int(st, 2);
+	return HM_OK;
+}

@@ -1,0 +1,530 @@
+/* The fund's handlers: parse and check, call one operation, reply. */
+#include "fund/fund_http.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "fund/fund.h"
+
+#define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src))
+#define END {NULL, 0, false, 0, 0, NULL, 0}
+
+static fund_ctx ctx_of(hm_req *r)
+{
+	return (fund_ctx){r->db, &r->user, r->now, r->app->calendar, r->app->divisions};
+}
+
+/* ---- children --------------------------------------------------------- */
+
+static const jfield child_spec[] = {
+	{"name", JF_STRING, true, 1, 32, NULL, 0},
+	{"sex", JF_STRING, true, 1, 1, NULL, 0},
+	{"birth_date", JF_STRING, true, 10, 10, NULL, 0},
+	{"id_number", JF_STRING, true, 1, 20, NULL, 0},
+	{"hukou_district", JF_STRING, true, 6, 6, NULL, 0},
+	{"hukou_evidence", JF_STRING, true, 1, 200, NULL, 0},
+	{"categories", JF_STRING_ARRAY, true, 1, FUND_MAX_CATEGORIES, NULL, 31},
+	{"household_status", JF_STRING, true, 1, 12, NULL, 0},
+	{"household_cert_no", JF_STRING, false, 0, 32, NULL, 0},
+	{"household_cert_from", JF_STRING, false, 0, 10, NULL, 0},
+	{"household_cert_to", JF_STRING, false, 0, 10, NULL, 0},
+	{"guardian_name", JF_STRING, true, 1, 32, NULL, 0},
+	{"guardian_relation", JF_STRING, true, 1, 16, NULL, 0},
+	{"guardian_phone", JF_STRING, true, 1, 20, NULL, 0},
+	{"address", JF_STRING, false, 0, 200, NULL, 0},
+	END,
+};
+
+/* The same fields without the ID number, which never changes. */
+static const jfield child_update_spec[] = {
+	{"name", JF_STRING, true, 1, 32, NULL, 0},
+	{"sex", JF_STRING, true, 1, 1, NULL, 0},
+	{"birth_date", JF_STRING, true, 10, 10, NULL, 0},
+	{"hukou_district", JF_STRING, true, 6, 6, NULL, 0},
+	{"hukou_evidence", JF_STRING, true, 1, 200, NULL, 0},
+	{"categories", JF_STRING_ARRAY, true, 1, FUND_MAX_CATEGORIES, NULL, 31},
+	{"household_status", JF_STRING, true, 1, 12, NULL, 0},
+	{"household_cert_no", JF_STRING, false, 0, 32, NULL, 0},
+	{"household_cert_from", JF_STRING, false, 0, 10, NULL, 0},
+	{"household_cert_to", JF_STRING, false, 0, 10, NULL, 0},
+	{"guardian_name", JF_STRING, true, 1, 32, NULL, 0},
+	{"guardian_relation", JF_STRING, true, 1, 16, NULL, 0},
+	{"guardian_phone", JF_STRING, true, 1, 20, NULL, 0},
+	{"address", JF_STRING, false, 0, 200, NULL, 0},
+	END,
+};
+
+static void child_from_json(const json_t *b, fund_child *ch)
+{
+	memset(ch, 0, sizeof *ch);
+	COPY(ch->name, jstr(b, "name"));
+	COPY(ch->sex, jstr(b, "sex"));
+	COPY(ch->birth_date, jstr(b, "birth_date"));
+	COPY(ch->id_number, jstr(b, "id_number"));
+	COPY(ch->hukou_district, jstr(b, "hukou_district"));
+	COPY(ch->hukou_evidence, jstr(b, "hukou_evidence"));
+	COPY(ch->household_status, jstr(b, "household_status"));
+	COPY(ch->household_cert_no, jstr(b, "household_cert_no"));
+	COPY(ch->household_cert_from, jstr(b, "household_cert_from"));
+	COPY(ch->household_cert_to, jstr(b, "household_cert_to"));
+	COPY(ch->guardian_name, jstr(b, "guardian_name"));
+	COPY(ch->guardian_relation, jstr(b, "guardian_relation"));
+	COPY(ch->guardian_phone, jstr(b, "guardian_phone"));
+	COPY(ch->address, jstr(b, "address"));
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(b, "categories"), i, v)
+	{
+		if (ch->ncategories < FUND_MAX_CATEGORIES)
+			COPY(ch->categories[ch->ncategories++], json_string_value(v));
+	}
+}
+
+static json_t *child_json(const fund_child *ch, const hm_user *u)
+{
+	char idm[20], phone[24];
+	bool sensitive_ok = perm_has(u->role, "fund:child:sensitive");
+	json_t *cats = json_array();
+	for (int i = 0; i < ch->ncategories; i++) {
+		const fund_item *it = fund_item_find(FUND_CATEGORY, ch->categories[i]);
+		if (it && it->sensitive && !sensitive_ok)
+			json_array_append_new(cats, json_pack("{s:s, s:s}", "code", "hidden", "name", "敏感类别（无权查看）"));
+		else
+			json_array_append_new(cats, json_pack("{s:s, s:s}", "code", ch->categories[i], "name",
+							      it ? it->name : ch->categories[i]));
+	}
+	json_t *j = json_pack("{s:I, s:{s:s, s:s}, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+			      "id", (json_int_t)ch->id, "org", "code", ch->org_code, "name", ch->org_name, "name",
+			      ch->name, "sex", ch->sex, "birth_date", ch->birth_date, "id_number",
+			      idcard_mask(ch->id_number, idm, sizeof idm), "hukou_district", ch->hukou_district,
+			      "hukou_evidence", ch->hukou_evidence, "categories", cats, "household_status",
+			      ch->household_status, "household_cert_no", ch->household_cert_no, "household_cert_from",
+			      ch->household_cert_from, "household_cert_to", ch->household_cert_to, "guardian_name",
+			      ch->guardian_name, "guardian_relation", ch->guardian_relation, "guardian_phone",
+			      fund_mask_phone(ch->guardian_phone, phone, sizeof phone), "address", ch->address);
+	json_object_set_new(j, "is_demo", json_boolean(ch->is_demo));
+	json_object_set_new(j, "created_at", json_time(ch->created_at));
+	json_object_set_new(j, "updated_at", json_time(ch->updated_at));
+	return j;
+}
+
+hm_err fund_child_create_handler(hm_req *r)
+{
+	hm_err err = http_body(r, child_spec);
+	if (err)
+		return err;
+	fund_child ch;
+	child_from_json(r->body, &ch);
+	fund_ctx c = ctx_of(r);
+	if ((err = fund_child_create(&c, &ch, &r->err)))
+		return err;
+	return http_reply(r, 201, json_pack("{s:o}", "child", child_json(&ch, &r->user)));
+}
+
+hm_err fund_child_update_handler(hm_req *r)
+{
+	int64_t id;
+	hm_err err = http_param_id(r, 0, &id, HM_E_CHILD_NOT_FOUND);
+	if (err || (err = http_body(r, child_update_spec)))
+		return err;
+	fund_child ch;
+	child_from_json(r->body, &ch);
+	fund_ctx c = ctx_of(r);
+	if ((err = fund_child_update(&c, id, &ch, &r->err)))
+		return err;
+	return http_reply(r, 200, json_pack("{s:o}", "child", child_json(&ch, &r->user)));
+}
+
+hm_err fund_child_get_handler(hm_req *r)
+{
+	int64_t id;
+	hm_err err = http_param_id(r, 0, &id, HM_E_CHILD_NOT_FOUND);
+	if (err)
+		return err;
+	fund_child ch;
+	fund_ctx c = ctx_of(r);
+	if ((err = fund_child_get(&c, id, &ch, &r->err)))
+		return err;
+	return http_reply(r, 200, json_pack("{s:o}", "child", child_json(&ch, &r->user)));
+}
+
+hm_err fund_child_id_number_handler(hm_req *r)
+{
+	int64_t id;
+	hm_err err = http_param_id(r, 0, &id, HM_E_CHILD_NOT_FOUND);
+	if (err)
+		return err;
+	char full[19];
+	fund_ctx c = ctx_of(r);
+	if ((err = fund_child_reveal_id(&c, id, full, &r->err)))
+		return err;
+	return http_reply(r, 200, json_pack("{s:s}", "id_number", full));
+}
+
+struct list_acc {
+	json_t *items;
+	const hm_user *user;
+	int64_t now;
+};
+
+static void child_visit(const fund_child *ch, void *arg)
+{
+	struct list_acc *a = arg;
+	json_array_append_new(a->items, child_json(ch, a->user));
+}
+
+static json_t *page_json(json_t *items, int64_t total, int page, int size)
+{
+	return json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total, "page", page, "page_size",
+			 size);
+}
+
+hm_err fund_children_list_handler(hm_req *r)
+{
+	static const char *const allowed[] = {"q", "district", "category", "page", "page_size", NULL};
+	fund_child_filter f = {0};
+	hm_err err = http_query_allowed(r, allowed);
+	if (err || (err = http_page(r, &f.page, &f.page_size)))
+		return err;
+	f.q = http_query(r, "q") ? http_query(r, "q") : "";
+	f.district = http_query(r, "district") ? http_query(r, "district") : "";
+	f.category = http_query(r, "category") ? http_query(r, "category") : "";
+	if (strlen(f.q) > 96 || strlen(f.district) > 6 || strlen(f.category) > 31)
+		return hm_failf(&r->err, HM_E_BAD_QUERY, NULL, "查询条件过长");
+	struct list_acc acc = {json_array(), &r->user, r->now};
+	int64_t total;
+	fund_ctx c = ctx_of(r);
+	if ((err = fund_child_list(&c, &f, child_visit, &acc, &total, &r->err))) {
+		json_decref(acc.items);
+		return err;
+	}
+	return http_reply(r, 200, page_json(acc.items, total, f.page, f.page_size));
+}
+
+/* ---- applications ----------------------------------------------------- */
+
+static const jfield app_spec[] = {
+	{"child_id", JF_INT, true, 1, INT64_MAX, NULL, 0},
+	{"applicant_type", JF_STRING, true, 1, 12, NULL, 0},
+	{"applicant_name", JF_STRING, true, 1, 32, NULL, 0},
+	{"applicant_relation", JF_STRING, false, 0, 16, NULL, 0},
+	{"aid", JF_OBJECT, false, 0, 100000000000LL, NULL, 0},
+	{"services", JF_STRING_ARRAY, false, 0, 3, NULL, 15},
+	{"description", JF_STRING, true, 1, 2000, NULL, 0},
+	{"emergency", JF_BOOL, false, 0, 0, NULL, 0},
+	{"emergency_reason", JF_STRING, false, 0, 500, NULL, 0},
+	END,
+};
+
+/* Fills aid entries from an {"kind": fen} object; unknown kinds are
+ * reported with the field path. */
+static hm_err aid_from_json(hm_req *r, const json_t *obj, const char *field, fund_aid *aid, int *n)
+{
+	const char *k;
+	json_t *v;
+	*n = 0;
+	json_object_foreach((json_t *)obj, k, v)
+	{
+		char path[64];
+		snprintf(path, sizeof path, "%s.%s", field, k);
+		if (!fund_item_find(FUND_AID, k))
+			return hm_failf(&r->err, HM_E_APP_AID_KIND, path, "帮扶资金类型 %s 不存在", k);
+		if (*n >= 4)
+			return hm_fail(&r->err, HM_E_BAD_VALUE, path);
+		COPY(aid[*n].kind, k);
+		aid[*n].requested = aid[*n].approved = json_integer_value(v);
+		(*n)++;
+	}
+	return HM_OK;
+}
+
+static json_t *app_json(const fund_app *a, int64_t now)
+{
+	json_t *aid = json_array();
+	int64_t req = 0, appr = 0;
+	for (int i = 0; i < a->naid; i++) {
+		const fund_item *k = fund_item_find(FUND_AID, a->aid[i].kind);
+		json_t *x = json_pack("{s:s, s:s, s:I}", "kind", a->aid[i].kind, "name", k ? k->name : a->aid[i].kind,
+				      "requested", (json_int_t)a->aid[i].requested);
+		json_object_set_new(x, "approved", a->aid[i].approved >= 0 ? json_integer(a->aid[i].approved) : json_null());
+		json_array_append_new(aid, x);
+		req += a->aid[i].requested;
+		if (a->aid[i].approved > 0)
+			appr += a->aid[i].approved;
+	}
+	json_t *svc = json_array();
+	for (int i = 0; i < a->nservices; i++) {
+		const fund_item *s = fund_item_find(FUND_SERVICE, a->services[i]);
+		json_array_append_new(svc, json_pack("{s:s, s:s}", "code", a->services[i], "name", s ? s->name : ""));
+	}
+	json_t *j = json_pack(
+		"{s:I, s:s, s:{s:I, s:s}, s:{s:s, s:s}, s:s, s:s, s:b, s:s, s:s, s:s, s:s, s:s, s:o, s:I, s:I, s:o, s:s, s:s}",
+		"id", (json_int_t)a->id, "no", a->no, "child", "id", (json_int_t)a->child_id, "name", a->child_name, "org",
+		"code", a->org_code, "name", a->org_name, "status", a->status, "status_name", fund_status_name(a->status),
+		"emergency", a->emergency, "emergency_reason", a->emergency_reason, "applicant_type", a->applicant_type,
+		"applicant_name", a->applicant_name, "applicant_relation", a->applicant_relation, "description",
+		a->description, "aid", aid, "requested_total", (json_int_t)req, "approved_total", (json_int_t)appr,
+		"services", svc, "review_opinion", a->review_opinion, "decision_reason", a->decision_reason);
+	json_object_set_new(j, "clock_start", json_time(a->clock_start));
+	json_object_set_new(j, "decision_due", json_time(a->decision_due));
+	json_object_set_new(j, "payment_due", json_time(a->payment_due));
+	json_object_set_new(j, "due", json_time(a->due));
+	json_object_set_new(j, "time_left_seconds", a->due ? json_integer(a->due - now) : json_null());
+	json_object_set_new(j, "overdue", json_boolean(a->overdue));
+	json_object_set_new(j, "estimated", json_boolean(a->estimated));
+	json_object_set_new(j, "decided_at", json_time(a->decided_at));
+	json_object_set_new(j, "paid_at", json_time(a->paid_at));
+	json_object_set_new(j, "created_at", json_time(a->created_at));
+	json_object_set_new(j, "is_demo", json_boolean(a->is_demo));
+	return j;
+}
+
+static void event_visit(int64_t at, const char *actor, const char *action, const char *from, const char *to,
+			const char *note, void *arg)
+{
+	json_array_append_new(arg, json_pack("{s:o, s:s, s:s, s:s, s:s, s:s, s:s}", "at", json_time(at), "actor", actor,
+					     "action", action, "from_status", from, "to_status", to, "to_status_name",
+					     fund_status_name(to), "note", note));
+}
+
+/* The application with its timeline, as every single-application reply. */
+static hm_err reply_app(hm_req *r, int status, const fund_app *a, json_t *extra)
+{
+	json_t *events = json_array();
+	fund_ctx c = ctx_of(r);
+	hm_err err = fund_app_events(&c, a->id, event_visit, events, &r->err);
+	if (err) {
+		json_decref(events);
+		json_decref(extra);
+		return err;
+	}
+	json_t *j = app_json(a, r->now);
+	json_object_set_new(j, "events", events);
+	json_t *out = json_pack("{s:o}", "application", j);
+	if (extra)
+		json_object_update(out, extra);
+	json_decref(extra);
+	return http_reply(r, status, out);
+}
+
+hm_err fund_app_create_handler(hm_req *r)
+{
+	hm_err err = http_body(r, app_spec);
+	if (err)
+		return err;
+	fund_app a;
+	memset(&a, 0, sizeof a);
+	a.child_id = jint(r->body, "child_id", 0);
+	COPY(a.applicant_type, jstr(r->body, "applicant_type"));
+	COPY(a.applicant_name, jstr(r->body, "applicant_name"));
+	COPY(a.applicant_relation, jstr(r->body, "applicant_relation"));
+	COPY(a.description, jstr(r->body, "description"));
+	a.emergency = jbool(r->body, "emergency", false);
+	COPY(a.emergency_reason, jstr(r->body, "emergency_reason"));
+	if ((err = aid_from_json(r, json_object_get(r->body, "aid"), "aid", a.aid, &a.naid)))
+		return err;
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(r->body, "services"), i, v)
+	{
+		if (a.nservices < 3)
+			COPY(a.services[a.nservices++], json_string_value(v));
+	}
+	fund_ctx c = ctx_of(r);
+	if ((err = fund_app_create(&c, &a, &r->err)))
+		return err;
+	return reply_app(r, 201, &a, NULL);
+}
+
+hm_err fund_app_get_handler(hm_req *r)
+{
+	int64_t id;
+	hm_err err = http_param_id(r, 0, &id, HM_E_APP_NOT_FOUND);
+	if (err)
+		return err;
+	fund_app a;
+	fund_ctx c = ctx_of(r);
+	if ((err = fund_app_get(&c, id, &a, &r->err)))
+		return err;
+	return reply_app(r, 200, &a, NULL);
+}
+
+static const jfield note_spec[] = {{"note", JF_STRING, false, 0, 500, NULL, 0}, END};
+static const jfield reason_spec[] = {{"reason", JF_STRING, true, 1, 500, NULL, 0}, END};
+static const jfield review_spec[] = {
+	{"decision", JF_STRING, true, 1, 8, NULL, 0},
+	{"opinion", JF_STRING, false, 0, 500, NULL, 0},
+	END,
+};
+static const jfield approve_spec[] = {
+	{"approved", JF_OBJECT, true, 0, 100000000000LL, NULL, 0},
+	{"opinion", JF_STRING, false, 0, 500, NULL, 0},
+	END,
+};
+
+/* The common shape of a step: id from the path, optional body, one act. */
+static hm_err act(hm_req *r, fund_action a, const jfield *spec, const char *note_field, const fund_aid *aid, int naid)
+{
+	int64_t id;
+	hm_err err = http_param_id(r, 0, &id, HM_E_APP_NOT_FOUND);
+	if (err)
+		return err;
+	if (spec && (r->body || spec != note_spec) && (err = http_body(r, spec)))
+		return err;
+	const char *note = note_field && r->body ? jstr(r->body, note_field) : "";
+	fund_app out;
+	int64_t entry = 0, amount = 0;
+	fund_ctx c = ctx_of(r);
+	if ((err = fund_app_act(&c, id, a, note, aid, naid, &out, &entry, &amount, &r->err)))
+		return err;
+	json_t *extra = a == FUND_PAY ? json_pack("{s:{s:I, s:I}}", "payment", "entry_id", (json_int_t)entry, "amount",
+						  (json_int_t)amount)
+				      : NULL;
+	return reply_app(r, 200, &out, extra);
+}
+
+hm_err fund_app_accept_handler(hm_req *r)
+{
+	return act(r, FUND_ACCEPT, note_spec, "note", NULL, 0);
+}
+
+hm_err fund_app_return_handler(hm_req *r)
+{
+	return act(r, FUND_RETURN, reason_spec, "reason", NULL, 0);
+}
+
+hm_err fund_app_resubmit_handler(hm_req *r)
+{
+	return act(r, FUND_RESUBMIT, note_spec, "note", NULL, 0);
+}
+
+hm_err fund_app_reject_handler(hm_req *r)
+{
+	return act(r, FUND_REJECT, reason_spec, "reason", NULL, 0);
+}
+
+hm_err fund_app_pay_handler(hm_req *r)
+{
+	return act(r, FUND_PAY, note_spec, "note", NULL, 0);
+}
+
+hm_err fund_app_review_handler(hm_req *r)
+{
+	hm_err err = http_body(r, review_spec);
+	if (err)
+		return err;
+	const char *d = jstr(r->body, "decision");
+	fund_action a;
+	if (strcmp(d, "pass") == 0)
+		a = FUND_REVIEW_PASS;
+	else if (strcmp(d, "reject") == 0)
+		a = FUND_REVIEW_REJECT;
+	else
+		return hm_failf(&r->err, HM_E_BAD_VALUE, "decision", "初审结论应为 pass（通过）或 reject（不通过）");
+	if (a == FUND_REVIEW_REJECT && !jstr(r->body, "opinion")[0])
+		return hm_fail(&r->err, HM_E_APP_REASON, "opinion");
+	return act(r, a, NULL, "opinion", NULL, 0);
+}
+
+hm_err fund_app_approve_handler(hm_req *r)
+{
+	hm_err err = http_body(r, approve_spec);
+	if (err)
+		return err;
+	fund_aid aid[4];
+	int n;
+	if ((err = aid_from_json(r, json_object_get(r->body, "approved"), "approved", aid, &n)))
+		return err;
+	return act(r, FUND_APPROVE, NULL, "opinion", aid, n);
+}
+
+static void app_visit(const fund_app *a, void *arg)
+{
+	struct list_acc *acc = arg;
+	json_array_append_new(acc->items, app_json(a, acc->now));
+}
+
+static hm_err query_bool(hm_req *r, const char *name, int *out)
+{
+	const char *v = http_query(r, name);
+	*out = -1;
+	if (!v || !*v)
+		return HM_OK;
+	if (strcmp(v, "true") == 0)
+		*out = 1;
+	else if (strcmp(v, "false") == 0)
+		*out = 0;
+	else
+		return hm_failf(&r->err, HM_E_BAD_QUERY, name, "查询参数 %s 应为 true 或 false", name);
+	return HM_OK;
+}
+
+hm_err fund_apps_list_handler(hm_req *r)
+{
+	static const char *const allowed[] = {"district", "status", "category", "emergency", "overdue", "page", "page_size", NULL};
+	fund_app_filter f = {0};
+	int overdue;
+	hm_err err = http_query_allowed(r, allowed);
+	if (err || (err = http_page(r, &f.page, &f.page_size)) || (err = query_bool(r, "emergency", &f.emergency)) ||
+	    (err = query_bool(r, "overdue", &overdue)))
+		return err;
+	f.overdue = overdue == 1;
+	f.district = http_query(r, "district") ? http_query(r, "district") : "";
+	f.status = http_query(r, "status") ? http_query(r, "status") : "";
+	f.category = http_query(r, "category") ? http_query(r, "category") : "";
+	if (f.status[0]) {
+		bool known = false;
+		for (const char *const *s = fund_statuses(); *s; s++)
+			known |= strcmp(*s, f.status) == 0;
+		if (!known)
+			return hm_failf(&r->err, HM_E_BAD_QUERY, "status", "状态 %s 不存在", f.status);
+	}
+	if (strlen(f.district) > 6 || strlen(f.category) > 31)
+		return hm_failf(&r->err, HM_E_BAD_QUERY, NULL, "查询条件过长");
+	struct list_acc acc = {json_array(), &r->user, r->now};
+	int64_t total;
+	fund_ctx c = ctx_of(r);
+	if ((err = fund_app_list(&c, &f, app_visit, &acc, &total, &r->err))) {
+		json_decref(acc.items);
+		return err;
+	}
+	return http_reply(r, 200, page_json(acc.items, total, f.page, f.page_size));
+}
+
+hm_err fund_balance_handler(hm_req *r)
+{
+	fund_balance b;
+	fund_ctx c = ctx_of(r);
+	hm_err err = fund_balance_get(&c, &b, &r->err);
+	if (err)
+		return err;
+	return http_reply(r, 200, json_pack("{s:I, s:I, s:I}", "bank", (json_int_t)b.bank, "income", (json_int_t)b.income,
+					    "expense", (json_int_t)b.expense));
+}
+
+json_t *fund_dicts_json(void)
+{
+	json_t *cats = json_array(), *aids = json_array(), *svcs = json_array(), *sts = json_array();
+	size_t n;
+	const fund_item *it = fund_catalog(FUND_CATEGORY, &n);
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(cats, json_pack("{s:s, s:s, s:i, s:b, s:b, s:s}", "code", it[i].code, "name", it[i].name,
+						      "max_age", it[i].max_age, "needs_household", it[i].needs_household,
+						      "sensitive", it[i].sensitive, "description", it[i].extra));
+	it = fund_catalog(FUND_AID, &n);
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(aids, json_pack("{s:s, s:s}", "code", it[i].code, "name", it[i].name));
+	it = fund_catalog(FUND_SERVICE, &n);
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(svcs, json_pack("{s:s, s:s, s:s}", "code", it[i].code, "name", it[i].name,
+						      "description", it[i].extra));
+	for (const char *const *s = fund_statuses(); *s; s++)
+		json_array_append_new(sts, json_pack("{s:s, s:s}", "code", *s, "name", fund_status_name(*s)));
+	return json_pack("{s:o, s:o, s:o, s:o}", "categories", cats, "aid_kinds", aids, "services", svcs, "statuses", sts);
+}
+
+hm_err fund_audit_visible(hm_req *r, const char *entity, int64_t id)
+{
+	fund_ctx c = ctx_of(r);
+	return fund_entity_visible(&c, entity, id, &r->err);
+}

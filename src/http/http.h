@@ -1,0 +1,105 @@
+/* The HTTP layer's contract with handlers.
+ *
+ * Every request gets an hm_req. The dispatcher (server.c) finds the route,
+ * reads the body within limits, parses JSON, checks the session, the CSRF
+ * token and the route's permission, opens the transaction (a write
+ * transaction for writes), calls the handler, and commits or rolls back.
+ * A handler parses and checks its input, calls one domain operation, and
+ * sets the reply. It frees nothing it got from here: the request owns it. */
+#ifndef HM_HTTP_HTTP_H
+#define HM_HTTP_HTTP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/calendar.h"
+#include "core/err.h"
+#include "core/idcard.h"
+#include "core/perm.h"
+#include "store/store.h"
+
+#define HM_MAX_PARAMS 4
+
+/* Things every handler may need, shared by the whole server. */
+typedef struct hm_app {
+	hm_store *store;
+	hm_calendar *calendar;
+	hm_divisions *divisions;
+	int session_ttl;         /* seconds */
+	bool cookie_secure;      /* add Secure to cookies (behind TLS) */
+} hm_app;
+
+typedef struct hm_req hm_req;
+typedef hm_err (*hm_handler)(hm_req *r);
+
+struct hm_req {
+	hm_app *app;
+	const char *method;
+	const char *path;
+	const char *params[HM_MAX_PARAMS]; /* path {segments} in order; borrowed */
+	int nparams;
+	json_t *body;            /* parsed JSON body (object) or NULL; borrowed */
+	hm_user user;            /* signed-in user; id == 0 when anonymous */
+	hm_db *db;               /* connection, inside the route's transaction */
+	hm_error err;            /* filled by the failing step */
+	int64_t now;             /* request time, UTC seconds (hm_now) */
+	/* reply */
+	int status;              /* default 200 */
+	json_t *reply;           /* steals: set with http_reply */
+	char *raw;               /* non-JSON reply body (new, freed by the request) */
+	size_t raw_len;
+	const char *raw_type;    /* its content type, static string */
+	char set_cookie[512];
+	bool commit_on_error;    /* keep the transaction's writes even when failing */
+	/* run after the transaction commits (e.g. refresh an in-memory cache);
+	 * commit_arg is new memory, freed with the request */
+	void (*on_commit)(hm_req *r);
+	void *commit_arg;
+	void *conn;              /* struct MHD_Connection *, for headers */
+};
+
+/* Set the JSON reply (steals j) and status; returns HM_OK. */
+hm_err http_reply(hm_req *r, int status, json_t *j);
+/* Set a non-JSON reply; body is copied. */
+hm_err http_reply_raw(hm_req *r, int status, const char *type, const char *body, size_t len);
+/* Path parameter i as a positive id; HM_E_xxx (not_found) on anything else. */
+hm_err http_param_id(hm_req *r, int i, int64_t *id, hm_err not_found);
+/* Query argument or NULL; borrowed. */
+const char *http_query(hm_req *r, const char *name);
+/* Request header or NULL; borrowed. */
+const char *http_header(hm_req *r, const char *name);
+/* Reject any query argument not in the NULL-terminated list allowed. */
+hm_err http_query_allowed(hm_req *r, const char *const *allowed);
+/* Parse the standard page and page_size arguments (page >= 1, 1 <= size <= 100). */
+hm_err http_page(hm_req *r, int *page, int *size);
+
+/* Declared JSON input: the fields an object may have. Unknown fields,
+ * wrong types, missing required fields, over-long strings and values out
+ * of range are refused here, once, for every route. */
+typedef enum { JF_STRING, JF_INT, JF_BOOL, JF_OBJECT, JF_STRING_ARRAY } jf_type;
+typedef struct jfield {
+	const char *name;
+	jf_type type;
+	bool required;
+	int64_t min, max;            /* string: length in characters; int: value; array: items */
+	const struct jfield *fields; /* JF_OBJECT: its fields (NULL-name terminated);
+				      * NULL = any keys whose values are ints in [min,max] */
+	int64_t item_max;            /* JF_STRING_ARRAY: max characters per item */
+} jfield;
+/* Check obj against spec (NULL-name terminated). Field paths in errors are
+ * dotted ("aid.living"). */
+hm_err json_check(const json_t *obj, const jfield *spec, hm_error *e);
+/* The request body checked against spec; HM_E_MISSING_FIELD if absent. */
+hm_err http_body(hm_req *r, const jfield *spec);
+
+/* Accessors for checked input: defaults when the field is absent. */
+const char *jstr(const json_t *o, const char *name);      /* "" when absent; borrowed */
+int64_t jint(const json_t *o, const char *name, int64_t dflt);
+bool jbool(const json_t *o, const char *name, bool dflt);
+bool jhas(const json_t *o, const char *name);
+
+/* Times in replies: ISO 8601 +08:00 string, or JSON null when t == 0. */
+json_t *json_time(int64_t t);
+
+#endif

@@ -1,0 +1,515 @@
+/* The dispatcher. libmicrohttpd calls access() several times per request:
+ * first to announce it, then with body chunks, then once with no data, when
+ * we answer. The request context lives from the first call to completed(),
+ * which writes the access-log line and frees everything in one place. */
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/hmtime.h"
+#include "core/log.h"
+#include "http/session.h"
+
+#define TX_RETRIES 8
+
+struct hm_server {
+	struct MHD_Daemon *d;
+	hm_app *app;
+	int fd;
+	int port;
+	atomic_int in_flight;
+	atomic_bool draining;
+};
+
+typedef struct req_ctx {
+	hm_req r;
+	char *body;
+	size_t body_len;
+	bool too_large;
+	char params[HM_MAX_PARAMS][64];
+	int64_t start_ns;
+	hm_server *srv;
+} req_ctx;
+
+static int64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+bool route_match(const char *pattern, const char *path, const char **params, size_t *lens, int *n)
+{
+	*n = 0;
+	const char *p = pattern, *s = path;
+	while (*p && *s) {
+		if (*p == '{') {
+			const char *close = strchr(p, '}');
+			if (!close)
+				return false;
+			size_t len = strcspn(s, "/");
+			if (len == 0 || *n >= HM_MAX_PARAMS)
+				return false;
+			params[*n] = s;
+			lens[*n] = len;
+			(*n)++;
+			p = close + 1;
+			s += len;
+		} else if (*p++ != *s++) {
+			return false;
+		}
+	}
+	return *p == '\0' && *s == '\0';
+}
+
+static const hm_route *find_route(const char *method, const char *path, req_ctx *c, bool *path_known)
+{
+	*path_known = false;
+	for (const hm_route *rt = hm_routes; rt->pattern; rt++) {
+		const char *ps[HM_MAX_PARAMS];
+		size_t lens[HM_MAX_PARAMS];
+		int n;
+		if (!route_match(rt->pattern, path, ps, lens, &n))
+			continue;
+		*path_known = true;
+		if (strcmp(rt->method, method) != 0)
+			continue;
+		for (int i = 0; i < n; i++) {
+			size_t l = lens[i] < sizeof c->params[i] - 1 ? lens[i] : sizeof c->params[i] - 1;
+			memcpy(c->params[i], ps[i], l);
+			c->params[i][l] = '\0';
+			c->r.params[i] = c->params[i];
+		}
+		c->r.nparams = n;
+		return rt;
+	}
+	return NULL;
+}
+
+static json_t *error_json(const hm_error *e)
+{
+	json_t *err = json_pack("{s:s, s:s}", "code", hm_err_code(e->err), "message", hm_error_message(e));
+	if (e->field[0])
+		json_object_set_new(err, "field", json_string(e->field));
+	return json_pack("{s:o}", "error", err);
+}
+
+static void add_common_headers(struct MHD_Response *resp)
+{
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(resp, "Content-Security-Policy",
+				"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline';"
+				" frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+}
+
+static enum MHD_Result send_reply(struct MHD_Connection *conn, req_ctx *c)
+{
+	hm_req *r = &c->r;
+	char *text;
+	size_t len;
+	const char *type;
+	if (r->raw) {
+		text = r->raw;
+		r->raw = NULL;
+		len = r->raw_len;
+		type = r->raw_type;
+	} else {
+		json_t *j = r->reply ? r->reply : json_object();
+		r->reply = NULL;
+		text = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII * 0);
+		json_decref(j);
+		len = text ? strlen(text) : 0;
+		type = "application/json; charset=utf-8";
+	}
+	struct MHD_Response *resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+	if (!resp) {
+		free(text);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, "Content-Type", type);
+	add_common_headers(resp);
+	if (r->set_cookie[0])
+		MHD_add_response_header(resp, "Set-Cookie", r->set_cookie);
+	enum MHD_Result ok = MHD_queue_response(conn, (unsigned)r->status, resp);
+	MHD_destroy_response(resp);
+	return ok;
+}
+
+static void fail_reply(hm_req *r)
+{
+	if (r->err.err == HM_OK)
+		hm_fail(&r->err, HM_E_INTERNAL, NULL);
+	json_decref(r->reply);
+	r->reply = error_json(&r->err);
+	r->status = hm_err_status(r->err.err);
+	free(r->raw);
+	r->raw = NULL;
+}
+
+/* Parse the JSON body: an object, no duplicate keys, valid UTF-8. */
+static hm_err parse_body(req_ctx *c)
+{
+	hm_req *r = &c->r;
+	if (c->body_len == 0)
+		return HM_OK;
+	const char *ct = http_header(r, "Content-Type");
+	if (!ct || strncasecmp(ct, "application/json", 16) != 0)
+		return hm_fail(&r->err, HM_E_UNSUPPORTED_MEDIA, NULL);
+	json_error_t je;
+	json_t *j = json_loadb(c->body, c->body_len, JSON_REJECT_DUPLICATES, &je);
+	if (!j)
+		return hm_failf(&r->err, HM_E_BAD_JSON, NULL, "请求内容不是有效的 JSON（第 %d 行第 %d 列）", je.line, je.column);
+	if (!json_is_object(j)) {
+		json_decref(j);
+		return hm_failf(&r->err, HM_E_BAD_JSON, NULL, "请求内容应为 JSON 对象");
+	}
+	r->body = j;
+	return HM_OK;
+}
+
+/* Idempotency: a write sent again with the same key gets the first reply.
+ * The remembered reply is written in the same transaction as the write, so
+ * either both exist or neither does. */
+static void request_hash(req_ctx *c, char out[65])
+{
+	unsigned char h[32];
+	crypto_generichash_state st;
+	crypto_generichash_init(&st, NULL, 0, sizeof h);
+	crypto_generichash_update(&st, (const unsigned char *)c->r.method, strlen(c->r.method) + 1);
+	crypto_generichash_update(&st, (const unsigned char *)c->r.path, strlen(c->r.path) + 1);
+	if (c->body_len)
+		crypto_generichash_update(&st, (const unsigned char *)c->body, c->body_len);
+	crypto_generichash_final(&st, h, sizeof h);
+	sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+static bool idem_key_valid(const char *k)
+{
+	size_t n = strlen(k);
+	if (n < 8 || n > 64)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((k[i] >= '0' && k[i] <= '9') || (k[i] >= 'a' && k[i] <= 'z') || (k[i] >= 'A' && k[i] <= 'Z') ||
+		      k[i] == '-' || k[i] == '_'))
+			return false;
+	return true;
+}
+
+/* Returns 1 if a remembered reply was loaded into r, 0 if none, or an error. */
+static int idem_lookup(req_ctx *c, const char *key, const char *hash)
+{
+	hm_req *r = &c->r;
+	hm_stmt *st = db_stmt(r->db, "SELECT request_hash, status, body FROM idempotency WHERE user_id = $1 AND key = $2", &r->err);
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, r->user.id);
+	db_bind_text(st, 2, key);
+	int rc = db_step(st);
+	if (rc == DB_DONE)
+		return 0;
+	if (rc != DB_ROW) {
+		db_error(r->db, &r->err);
+		return -1;
+	}
+	if (strcmp(db_col_text(st, 0), hash) != 0) {
+		hm_fail(&r->err, HM_E_IDEM_MISMATCH, "Idempotency-Key");
+		return -1;
+	}
+	r->status = (int)db_col_int(st, 1);
+	json_t *j = json_loads(db_col_text(st, 2), 0, NULL);
+	json_decref(r->reply);
+	r->reply = j ? j : json_object();
+	return 1;
+}
+
+static hm_err idem_store(req_ctx *c, const char *key, const char *hash)
+{
+	hm_req *r = &c->r;
+	char *text = json_dumps(r->reply ? r->reply : json_object(), JSON_COMPACT);
+	hm_stmt *st = db_stmt(r->db,
+			      "INSERT INTO idempotency (user_id, key, request_hash, status, body, created_at)"
+			      " VALUES ($1, $2, $3, $4, $5, $6)",
+			      &r->err);
+	hm_err err = st ? HM_OK : r->err.err;
+	if (st) {
+		db_bind_int(st, 1, r->user.id);
+		db_bind_text(st, 2, key);
+		db_bind_text(st, 3, hash);
+		db_bind_int(st, 4, r->status);
+		db_bind_text(st, 5, text ? text : "{}");
+		db_bind_int(st, 6, r->now);
+		err = db_exec_stmt(st, &r->err);
+	}
+	free(text);
+	return err;
+}
+
+/* One attempt at running the route inside its transaction. */
+static hm_err run_in_tx(req_ctx *c, const hm_route *rt, const char *idem_key, const char *idem_hash, bool *replayed)
+{
+	hm_req *r = &c->r;
+	bool write = rt->flags & R_WRITE;
+	hm_err err = db_begin(r->db, write, &r->err);
+	if (err)
+		return err;
+	if (idem_key) {
+		int got = idem_lookup(c, idem_key, idem_hash);
+		if (got != 0) {
+			db_rollback(r->db);
+			*replayed = got == 1;
+			return got == 1 ? HM_OK : r->err.err;
+		}
+	}
+	r->status = 200;
+	err = rt->handler(r);
+	if (!err && idem_key)
+		err = idem_store(c, idem_key, idem_hash);
+	if (err && !r->commit_on_error) {
+		db_rollback(r->db);
+		return err;
+	}
+	hm_error ce;
+	hm_error_clear(&ce);
+	if (db_commit(r->db, &ce) != HM_OK) {
+		db_rollback(r->db);
+		r->err = ce;
+		return ce.err;
+	}
+	if (!err && r->on_commit)
+		r->on_commit(r);
+	return err;
+}
+
+static void dispatch(req_ctx *c)
+{
+	hm_req *r = &c->r;
+	bool path_known;
+	const hm_route *rt = find_route(r->method, r->path, c, &path_known);
+	if (!rt) {
+		hm_fail(&r->err, path_known ? HM_E_METHOD : HM_E_NOT_FOUND, NULL);
+		return;
+	}
+	if (c->too_large) {
+		hm_failf(&r->err, HM_E_TOO_LARGE, NULL, "请求内容过大（上限 %d KB）", HM_MAX_BODY / 1024);
+		return;
+	}
+	if (atomic_load(&c->srv->draining)) {
+		hm_failf(&r->err, HM_E_UNAVAILABLE, NULL, "服务正在停止，请稍后重试");
+		return;
+	}
+	if (parse_body(c))
+		return;
+	if (rt->flags & R_NOTX) {
+		r->status = 200;
+		if (rt->handler(r) != HM_OK && r->err.err == HM_OK)
+			hm_fail(&r->err, HM_E_INTERNAL, NULL);
+		return;
+	}
+	r->db = store_conn(r->app->store, &r->err);
+	if (!r->db)
+		return;
+	if (!(rt->flags & R_PUBLIC) || session_optional(rt->pattern)) {
+		if (session_load(r) != HM_OK)
+			return;
+		if (!(rt->flags & R_PUBLIC) && r->user.id == 0) {
+			hm_fail(&r->err, HM_E_AUTH_REQUIRED, NULL);
+			return;
+		}
+	}
+	if ((rt->flags & R_WRITE) && !(rt->flags & R_NOCSRF) && session_check_csrf(r) != HM_OK)
+		return;
+	if (rt->perm && !perm_has(r->user.role, rt->perm)) {
+		hm_fail(&r->err, HM_E_FORBIDDEN, NULL);
+		return;
+	}
+	const char *idem_key = (rt->flags & R_WRITE) ? http_header(r, "Idempotency-Key") : NULL;
+	char idem_hash[65] = "";
+	if (idem_key) {
+		if (!idem_key_valid(idem_key) || r->user.id == 0) {
+			hm_fail(&r->err, HM_E_IDEM_BAD, "Idempotency-Key");
+			return;
+		}
+		request_hash(c, idem_hash);
+	}
+	/* SQLite's busy timeout already waits for the lock; a busy result here
+	 * means a longer jam, so retry a few times with growing pauses. */
+	for (int attempt = 0;; attempt++) {
+		bool replayed = false;
+		json_decref(r->reply);
+		r->reply = NULL;
+		r->set_cookie[0] = '\0';
+		hm_error_clear(&r->err);
+		hm_err err = run_in_tx(c, rt, idem_key, idem_hash, &replayed);
+		if (err != HM_E_DB_BUSY || attempt == TX_RETRIES)
+			return;
+		usleep((useconds_t)(1000 << attempt));
+	}
+}
+
+static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+				 const char *version, const char *upload_data, size_t *upload_size, void **con_cls)
+{
+	(void)version;
+	hm_server *srv = cls;
+	req_ctx *c = *con_cls;
+	if (!c) {
+		c = calloc(1, sizeof *c);
+		if (!c)
+			return MHD_NO;
+		c->start_ns = mono_ns();
+		c->srv = srv;
+		c->r.app = srv->app;
+		c->r.method = method;
+		c->r.path = url;
+		c->r.conn = conn;
+		c->r.now = hm_now();
+		c->r.status = 200;
+		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+		if (cl && strtoull(cl, NULL, 10) > HM_MAX_BODY)
+			c->too_large = true;
+		atomic_fetch_add(&srv->in_flight, 1);
+		*con_cls = c;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (!c->too_large && c->body_len + *upload_size <= HM_MAX_BODY) {
+			char *nb = realloc(c->body, c->body_len + *upload_size + 1);
+			if (!nb)
+				return MHD_NO;
+			c->body = nb;
+			memcpy(c->body + c->body_len, upload_data, *upload_size);
+			c->body_len += *upload_size;
+			c->body[c->body_len] = '\0';
+		} else {
+			/* keep reading and discarding so the client gets our 413 */
+			c->too_large = true;
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	dispatch(c);
+	if (c->r.err.err != HM_OK)
+		fail_reply(&c->r);
+	return send_reply(conn, c);
+}
+
+static void completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+	(void)conn;
+	hm_server *srv = cls;
+	req_ctx *c = *con_cls;
+	if (!c)
+		return;
+	int64_t us = (mono_ns() - c->start_ns) / 1000;
+	/* the path only: query strings may carry personal data */
+	hm_log_info("access %s %s %d %lld.%03lldms user=%lld%s", c->r.method, c->r.path, c->r.status,
+		    (long long)(us / 1000), (long long)(us % 1000), (long long)c->r.user.id,
+		    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
+	json_decref(c->r.body);
+	json_decref(c->r.reply);
+	free(c->r.raw);
+	free(c->r.commit_arg);
+	free(c->body);
+	free(c);
+	*con_cls = NULL;
+	atomic_fetch_sub(&srv->in_flight, 1);
+}
+
+static int bind_listen(const char *addr, int *port_out, hm_error *e)
+{
+	char host[64];
+	const char *colon = strrchr(addr, ':');
+	if (!colon || (size_t)(colon - addr) >= sizeof host) {
+		hm_failf(e, HM_E_BAD_VALUE, "listen", "监听地址 %s 格式应为 主机:端口，例如 127.0.0.1:8080", addr);
+		return -1;
+	}
+	memcpy(host, addr, (size_t)(colon - addr));
+	host[colon - addr] = '\0';
+	char *end;
+	long port = strtol(colon + 1, &end, 10);
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	if (*end || port < 0 || port > 65535 || inet_pton(AF_INET, host, &sa.sin_addr) != 1) {
+		hm_failf(e, HM_E_BAD_VALUE, "listen", "监听地址 %s 无效（需要 IPv4 地址和 0–65535 的端口）", addr);
+		return -1;
+	}
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int one = 1;
+	if (fd >= 0)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(fd, 512) != 0) {
+		int err = errno;
+		if (fd >= 0)
+			close(fd);
+		if (err == EADDRINUSE)
+			hm_failf(e, HM_E_UNAVAILABLE, "listen", "端口 %s 已被占用，请换一个端口或停止占用它的程序", addr);
+		else
+			hm_failf(e, HM_E_UNAVAILABLE, "listen", "无法监听 %s：%s", addr, strerror(err));
+		return -1;
+	}
+	socklen_t sl = sizeof sa;
+	getsockname(fd, (struct sockaddr *)&sa, &sl);
+	*port_out = ntohs(sa.sin_port);
+	return fd;
+}
+
+hm_server *server_start(hm_app *app, const char *listen_addr, int threads, hm_error *e)
+{
+	hm_server *s = calloc(1, sizeof *s);
+	if (!s) {
+		hm_fail(e, HM_E_INTERNAL, NULL);
+		return NULL;
+	}
+	s->app = app;
+	s->fd = bind_listen(listen_addr, &s->port, e);
+	if (s->fd < 0) {
+		free(s);
+		return NULL;
+	}
+	s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+				access_cb, s, MHD_OPTION_LISTEN_SOCKET, s->fd, MHD_OPTION_THREAD_POOL_SIZE,
+				(unsigned)(threads > 0 ? threads : 8), MHD_OPTION_NOTIFY_COMPLETED, completed_cb, s,
+				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)2000,
+				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_END);
+	if (!s->d) {
+		close(s->fd);
+		free(s);
+		hm_failf(e, HM_E_UNAVAILABLE, "listen", "HTTP 服务无法启动（%s）", listen_addr);
+		return NULL;
+	}
+	return s;
+}
+
+int server_port(hm_server *s)
+{
+	return s->port;
+}
+
+void server_stop(hm_server *s, int grace_ms)
+{
+	if (!s)
+		return;
+	/* refuse new work first, then give the requests in flight time to end */
+	atomic_store(&s->draining, true);
+	int fd = MHD_quiesce_daemon(s->d);
+	for (int waited = 0; atomic_load(&s->in_flight) > 0 && waited < grace_ms; waited += 10)
+		usleep(10000);
+	MHD_stop_daemon(s->d);
+	if (fd >= 0)
+		close(fd);
+	free(s);
+}

@@ -1,0 +1,455 @@
+/* SQLite behind the store interface: connections per thread, pragmas,
+ * embedded migrations, statement cache, error mapping and online backup. */
+#include "store/store.h"
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/embedded.h"
+#include "core/log.h"
+
+#define STMT_SLOTS 256
+
+struct hm_stmt {
+	const char *sql;
+	sqlite3_stmt *st;
+	hm_db *db;
+};
+
+struct hm_db {
+	sqlite3 *h;
+	hm_store *store;
+	bool in_tx;
+	hm_db *next;          /* all connections of the store */
+	hm_stmt stmts[STMT_SLOTS];
+};
+
+struct hm_store {
+	char *path;
+	int busy_ms;
+	int version;
+	pthread_key_t key;
+	pthread_mutex_t lock;
+	hm_db *conns;
+};
+
+static const char MIGRATION_PREFIX[] = "db/migrations/";
+
+/* Migration files in order; their number is the schema version they make. */
+static size_t migrations(const struct hm_embedded_file **out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < hm_embedded_count && n < max; i++)
+		if (strncmp(hm_embedded_files[i].name, MIGRATION_PREFIX, sizeof MIGRATION_PREFIX - 1) == 0)
+			out[n++] = &hm_embedded_files[i];
+	/* tools/embed gets them sorted by name from the Makefile; keep that an invariant */
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(out[i - 1]->name, out[i]->name) >= 0)
+			abort();
+	return n;
+}
+
+static int migration_number(const char *name)
+{
+	return atoi(name + sizeof MIGRATION_PREFIX - 1);
+}
+
+int store_schema_latest(void)
+{
+	const struct hm_embedded_file *m[256];
+	size_t n = migrations(m, 256);
+	return n ? migration_number(m[n - 1]->name) : 0;
+}
+
+static hm_err map_sqlite(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return HM_E_DB_BUSY;
+	case SQLITE_FULL:
+		return HM_E_DB_FULL;
+	case SQLITE_READONLY:
+		return HM_E_DB_READONLY;
+	default:
+		return HM_E_INTERNAL;
+	}
+}
+
+hm_err db_error(hm_db *db, hm_error *e)
+{
+	int rc = sqlite3_extended_errcode(db->h);
+	hm_err code = map_sqlite(rc);
+	if (code == HM_E_INTERNAL || code == HM_E_DB_FULL || code == HM_E_DB_READONLY)
+		hm_log_error("store: sqlite error %d: %s", rc, sqlite3_errmsg(db->h));
+	return hm_fail(e, code, NULL);
+}
+
+hm_err db_exec(hm_db *db, const char *sql, hm_error *e)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		hm_log_error("store: %s", msg ? msg : sqlite3_errstr(rc));
+		sqlite3_free(msg);
+		return db_error(db, e);
+	}
+	return HM_OK;
+}
+
+static hm_db *conn_open(hm_store *s, bool create, hm_error *e)
+{
+	hm_db *db = calloc(1, sizeof *db);
+	if (!db) {
+		hm_fail(e, HM_E_INTERNAL, NULL);
+		return NULL;
+	}
+	db->store = s;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+	int rc = sqlite3_open_v2(s->path, &db->h, flags, NULL);
+	if (rc != SQLITE_OK) {
+		hm_failf(e, rc == SQLITE_CANTOPEN ? HM_E_UNAVAILABLE : map_sqlite(rc), NULL,
+			 "无法打开数据库 %s：%s", s->path, db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+		sqlite3_close(db->h);
+		free(db);
+		return NULL;
+	}
+	sqlite3_extended_result_codes(db->h, 1);
+	sqlite3_busy_timeout(db->h, s->busy_ms);
+	/* WAL lets readers run beside the writer; synchronous=FULL makes every
+	 * acknowledged commit survive power loss, not only a process crash. */
+	static const char pragmas[] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+				      "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;";
+	if (db_exec(db, pragmas, e) != HM_OK) {
+		hm_failf(e, e ? e->err : HM_E_INTERNAL, NULL, "无法初始化数据库 %s：%s", s->path, sqlite3_errmsg(db->h));
+		sqlite3_close(db->h);
+		free(db);
+		return NULL;
+	}
+	pthread_mutex_lock(&s->lock);
+	db->next = s->conns;
+	s->conns = db;
+	pthread_mutex_unlock(&s->lock);
+	return db;
+}
+
+static void conn_free(hm_db *db)
+{
+	for (int i = 0; i < STMT_SLOTS; i++)
+		sqlite3_finalize(db->stmts[i].st);
+	sqlite3_close(db->h);
+	free(db);
+}
+
+hm_db *store_conn(hm_store *s, hm_error *e)
+{
+	hm_db *db = pthread_getspecific(s->key);
+	if (db)
+		return db;
+	db = conn_open(s, false, e);
+	if (db)
+		pthread_setspecific(s->key, db);
+	return db;
+}
+
+static int read_version(hm_db *db, int *version, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db, "SELECT max(version) FROM schema_version", e);
+	if (!st)
+		return -1;
+	int r = db_step(st);
+	if (r == DB_ROW) {
+		*version = (int)db_col_int(st, 0);
+		return 0;
+	}
+	db_error(db, e);
+	return -1;
+}
+
+static hm_err migrate(hm_store *s, hm_db *db, bool apply, hm_error *e)
+{
+	hm_err err = db_exec(db,
+			     "CREATE TABLE IF NOT EXISTS schema_version ("
+			     " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT",
+			     e);
+	if (err)
+		return err;
+	int have = 0;
+	if (read_version(db, &have, e) < 0)
+		return e ? e->err : HM_E_INTERNAL;
+	int latest = store_schema_latest();
+	if (have > latest)
+		return hm_failf(e, HM_E_UNAVAILABLE, NULL,
+				"数据库结构版本 %d 比本程序支持的版本 %d 新，请使用新版本程序", have, latest);
+	s->version = have;
+	if (!apply)
+		return have == latest ? HM_OK
+				      : hm_failf(e, HM_E_UNAVAILABLE, NULL,
+						 "数据库结构版本 %d 需要升级到 %d，请先运行 huimin migrate", have, latest);
+	const struct hm_embedded_file *m[256];
+	size_t n = migrations(m, 256);
+	for (size_t i = 0; i < n; i++) {
+		int v = migration_number(m[i]->name);
+		if (v <= have)
+			continue;
+		/* each migration and its version row commit together or not at all */
+		if ((err = db_begin(db, true, e)))
+			return err;
+		err = db_exec(db, (const char *)m[i]->data, e);
+		if (!err) {
+			hm_stmt *st = db_stmt(db, "INSERT INTO schema_version (version, name, applied_at) VALUES ($1, $2, strftime('%s','now'))", e);
+			if (!st)
+				err = e ? e->err : HM_E_INTERNAL;
+			else {
+				db_bind_int(st, 1, v);
+				db_bind_text(st, 2, m[i]->name + sizeof MIGRATION_PREFIX - 1);
+				err = db_exec_stmt(st, e);
+			}
+		}
+		if (!err)
+			err = db_commit(db, e);
+		if (err) {
+			db_rollback(db);
+			hm_log_error("store: migration %s failed", m[i]->name);
+			return err;
+		}
+		hm_log_info("store: applied migration %s", m[i]->name);
+		s->version = v;
+	}
+	return HM_OK;
+}
+
+hm_store *store_open(const char *path, const store_options *opts, hm_error *e)
+{
+	hm_store *s = calloc(1, sizeof *s);
+	if (!s || !(s->path = strdup(path))) {
+		free(s);
+		hm_fail(e, HM_E_INTERNAL, NULL);
+		return NULL;
+	}
+	s->busy_ms = opts->busy_ms > 0 ? opts->busy_ms : 5000;
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_key_create(&s->key, NULL);
+	if (!opts->create && access(path, F_OK) != 0) {
+		hm_failf(e, HM_E_UNAVAILABLE, NULL, "数据库文件 %s 不存在，请先运行 huimin init", path);
+		store_close(s);
+		return NULL;
+	}
+	hm_db *db = conn_open(s, opts->create, e);
+	if (!db) {
+		store_close(s);
+		return NULL;
+	}
+	pthread_setspecific(s->key, db);
+	hm_error ie;
+	hm_error_clear(&ie);
+	if (store_integrity_check(db, &ie) != HM_OK) {
+		hm_failf(e, HM_E_UNAVAILABLE, NULL, "数据库文件 %s 已损坏或不是 huimin 数据库：%s", path, hm_error_message(&ie));
+		store_close(s);
+		return NULL;
+	}
+	if (migrate(s, db, opts->migrate, e) != HM_OK) {
+		store_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+void store_close(hm_store *s)
+{
+	if (!s)
+		return;
+	hm_db *db = s->conns;
+	while (db) {
+		hm_db *next = db->next;
+		conn_free(db);
+		db = next;
+	}
+	pthread_key_delete(s->key);
+	pthread_mutex_destroy(&s->lock);
+	free(s->path);
+	free(s);
+}
+
+int store_schema_version(hm_store *s)
+{
+	return s->version;
+}
+
+hm_err db_begin(hm_db *db, bool write, hm_error *e)
+{
+	hm_err err = db_exec(db, write ? "BEGIN IMMEDIATE" : "BEGIN", e);
+	if (!err)
+		db->in_tx = true;
+	return err;
+}
+
+hm_err db_commit(hm_db *db, hm_error *e)
+{
+	hm_err err = db_exec(db, "COMMIT", e);
+	if (!err)
+		db->in_tx = false;
+	return err;
+}
+
+void db_rollback(hm_db *db)
+{
+	if (sqlite3_get_autocommit(db->h) == 0)
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	db->in_tx = false;
+}
+
+bool db_in_tx(hm_db *db)
+{
+	return db->in_tx;
+}
+
+hm_stmt *db_stmt(hm_db *db, const char *sql, hm_error *e)
+{
+	size_t h = ((uintptr_t)sql >> 3) % STMT_SLOTS;
+	for (size_t probe = 0; probe < STMT_SLOTS; probe++) {
+		hm_stmt *slot = &db->stmts[(h + probe) % STMT_SLOTS];
+		if (slot->sql == sql) {
+			sqlite3_reset(slot->st);
+			sqlite3_clear_bindings(slot->st);
+			return slot;
+		}
+		if (slot->sql == NULL) {
+			if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &slot->st, NULL) != SQLITE_OK) {
+				hm_log_error("store: prepare failed: %s: %.80s", sqlite3_errmsg(db->h), sql);
+				db_error(db, e);
+				slot->st = NULL;
+				return NULL;
+			}
+			slot->sql = sql;
+			slot->db = db;
+			return slot;
+		}
+	}
+	/* more distinct statements than slots is a programming error */
+	abort();
+}
+
+void db_bind_int(hm_stmt *st, int i, int64_t v)
+{
+	sqlite3_bind_int64(st->st, i, v);
+}
+
+void db_bind_text(hm_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st->st, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st->st, i);
+}
+
+void db_bind_null(hm_stmt *st, int i)
+{
+	sqlite3_bind_null(st->st, i);
+}
+
+int db_step(hm_stmt *st)
+{
+	int rc = sqlite3_step(st->st);
+	if (rc == SQLITE_ROW)
+		return DB_ROW;
+	if (rc == SQLITE_DONE)
+		return DB_DONE;
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return DB_CONSTRAINT;
+	return DB_ERROR;
+}
+
+hm_err db_exec_stmt(hm_stmt *st, hm_error *e)
+{
+	int r = db_step(st);
+	if (r == DB_DONE || r == DB_ROW)
+		return HM_OK;
+	if (r == DB_CONSTRAINT) {
+		hm_log_error("store: constraint failed: %s", sqlite3_errmsg(st->db->h));
+		return hm_fail(e, HM_E_INTERNAL, NULL);
+	}
+	return db_error(st->db, e);
+}
+
+int64_t db_col_int(hm_stmt *st, int col)
+{
+	return sqlite3_column_int64(st->st, col);
+}
+
+const char *db_col_text(hm_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st->st, col);
+	return t ? (const char *)t : "";
+}
+
+bool db_col_null(hm_stmt *st, int col)
+{
+	return sqlite3_column_type(st->st, col) == SQLITE_NULL;
+}
+
+int64_t db_last_id(hm_db *db)
+{
+	return sqlite3_last_insert_rowid(db->h);
+}
+
+int db_changes(hm_db *db)
+{
+	return sqlite3_changes(db->h);
+}
+
+hm_err store_integrity_check(hm_db *db, hm_error *e)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db->h, "PRAGMA quick_check", -1, &st, NULL) != SQLITE_OK)
+		return hm_failf(e, HM_E_UNAVAILABLE, NULL, "%s", sqlite3_errmsg(db->h));
+	int rc = sqlite3_step(st);
+	bool ok = rc == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
+	char msg[200];
+	snprintf(msg, sizeof msg, "%s", rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : sqlite3_errmsg(db->h));
+	sqlite3_finalize(st);
+	return ok ? HM_OK : hm_failf(e, HM_E_UNAVAILABLE, NULL, "%s", msg);
+}
+
+hm_err store_backup(hm_store *s, const char *dest, hm_error *e)
+{
+	hm_db *db = store_conn(s, e);
+	if (!db)
+		return e ? e->err : HM_E_INTERNAL;
+	if (access(dest, F_OK) == 0)
+		return hm_failf(e, HM_E_BAD_VALUE, "dest", "备份目标 %s 已存在，不会覆盖", dest);
+	sqlite3 *out;
+	if (sqlite3_open_v2(dest, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		hm_failf(e, HM_E_UNAVAILABLE, "dest", "无法创建备份文件 %s：%s", dest, sqlite3_errmsg(out));
+		sqlite3_close(out);
+		return e ? e->err : HM_E_UNAVAILABLE;
+	}
+	sqlite3_backup *b = sqlite3_backup_init(out, "main", db->h, "main");
+	if (!b) {
+		hm_failf(e, HM_E_UNAVAILABLE, "dest", "备份失败：%s", sqlite3_errmsg(out));
+		sqlite3_close(out);
+		unlink(dest);
+		return e ? e->err : HM_E_UNAVAILABLE;
+	}
+	/* copy in steps so writers are held up only briefly; a write between
+	 * steps makes SQLite restart the copy, which stays consistent */
+	int rc;
+	do {
+		rc = sqlite3_backup_step(b, 256);
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			usleep(10000);
+	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		hm_failf(e, map_sqlite(rc), "dest", "备份失败：%s", sqlite3_errstr(rc));
+		sqlite3_close(out);
+		unlink(dest);
+		return e ? e->err : HM_E_INTERNAL;
+	}
+	rc = sqlite3_close(out);
+	return rc == SQLITE_OK ? HM_OK : hm_failf(e, HM_E_INTERNAL, "dest", "备份文件关闭失败");
+}

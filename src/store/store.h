@@ -1,0 +1,82 @@
+/* The store: the only place that talks to the database engine.
+ *
+ * Domains write their SQL in their own <domain>_db.c files but run it only
+ * through this interface, so a PostgreSQL backend can be added behind it
+ * without touching them. SQL is kept to what both engines speak and uses
+ * $1, $2 … placeholders in order of first appearance (SQLite treats them as
+ * named parameters numbered in that order).
+ *
+ * One hm_store per database file; each thread gets its own connection
+ * (store_conn). Statements are prepared once per connection and cached. */
+#ifndef HM_STORE_STORE_H
+#define HM_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+
+typedef struct hm_store hm_store;
+typedef struct hm_db hm_db;
+typedef struct hm_stmt hm_stmt;
+
+/* Results of db_step. */
+enum { DB_ROW = 1, DB_DONE = 0, DB_ERROR = -1, DB_CONSTRAINT = -2 };
+
+typedef struct store_options {
+	bool create;        /* create the file if missing (init), else refuse */
+	bool migrate;       /* apply missing migrations (serve, migrate, init) */
+	int busy_ms;        /* busy timeout; 0 = 5000 */
+} store_options;
+
+/* Open (and with opts->migrate, upgrade) the database at path. Refuses a
+ * database newer than this binary or not a huimin database. Returns new
+ * store or NULL with e set (message names the cause). */
+hm_store *store_open(const char *path, const store_options *opts, hm_error *e);
+/* Close every connection; NULL ok. */
+void store_close(hm_store *s);
+/* Schema version of the open database, and the newest this binary knows. */
+int store_schema_version(hm_store *s);
+int store_schema_latest(void);
+/* This thread's connection, opened on first use; borrowed, lives until
+ * store_close. NULL with e set if it cannot be opened. */
+hm_db *store_conn(hm_store *s, hm_error *e);
+
+/* Transactions. A write transaction takes the write lock at once (BEGIN
+ * IMMEDIATE) so that it cannot fail half-way on a lock upgrade. */
+hm_err db_begin(hm_db *db, bool write, hm_error *e);
+hm_err db_commit(hm_db *db, hm_error *e);
+void db_rollback(hm_db *db);
+bool db_in_tx(hm_db *db);
+
+/* A cached prepared statement for sql (which must be a string literal or
+ * otherwise outlive the connection: the cache is keyed by its address).
+ * Reset and cleared of bindings. Borrowed. NULL with e set on error. */
+hm_stmt *db_stmt(hm_db *db, const char *sql, hm_error *e);
+void db_bind_int(hm_stmt *st, int i, int64_t v);
+void db_bind_text(hm_stmt *st, int i, const char *v);  /* NULL binds NULL; copied */
+void db_bind_null(hm_stmt *st, int i);
+/* Step: DB_ROW, DB_DONE, DB_CONSTRAINT (unique/check/foreign key) or
+ * DB_ERROR; on DB_ERROR call db_error to turn it into an hm_err. */
+int db_step(hm_stmt *st);
+/* Step a statement expected to run to completion (INSERT/UPDATE/DELETE). */
+hm_err db_exec_stmt(hm_stmt *st, hm_error *e);
+int64_t db_col_int(hm_stmt *st, int col);
+/* Column text, "" for NULL; borrowed until the next step or reset. */
+const char *db_col_text(hm_stmt *st, int col);
+bool db_col_null(hm_stmt *st, int col);
+int64_t db_last_id(hm_db *db);
+int db_changes(hm_db *db);
+/* Map the connection's last failure to an hm_err (busy, full, read-only or
+ * internal), log it once, fill e and return the code. */
+hm_err db_error(hm_db *db, hm_error *e);
+/* Run SQL with no parameters and no rows (schema, pragmas). */
+hm_err db_exec(hm_db *db, const char *sql, hm_error *e);
+
+/* Online backup to a new file at dest while others keep writing. */
+hm_err store_backup(hm_store *s, const char *dest, hm_error *e);
+/* Full integrity check of the file; HM_OK when "ok". */
+hm_err store_integrity_check(hm_db *db, hm_error *e);
+
+#endif
