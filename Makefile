@@ -28,7 +28,7 @@ deps:
 	@scripts/deps
 
 huimin: build/rel/huimin
-	@cp build/rel/huimin huimin
+	@cp build/rel/huimin huimin.tmp && mv -f huimin.tmp huimin
 
 asan: build/asan/huimin
 

@@ -403,6 +403,8 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
 		return MHD_YES;
 	}
 	dispatch(c);
+	if (c->r.db)
+		db_release(c->r.db);
 	if (c->r.err.err != HM_OK)
 		fail_reply(&c->r);
 	return send_reply(conn, c);

@@ -94,7 +94,7 @@ hm_err db_exec(hm_db *db, const char *sql, hm_error *e)
 	char *msg = NULL;
 	int rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
-		hm_log_error("store: %s", msg ? msg : sqlite3_errstr(rc));
+		hm_log_error("store: %s (%d) in %.40s", msg ? msg : sqlite3_errstr(rc), sqlite3_extended_errcode(db->h), sql);
 		sqlite3_free(msg);
 		return db_error(db, e);
 	}
@@ -280,8 +280,19 @@ int store_schema_version(hm_store *s)
 	return s->version;
 }
 
+void db_release(hm_db *db)
+{
+	/* a statement stepped to a row and not reset keeps a read transaction
+	 * open on an old snapshot, and a later write on this connection would
+	 * then fail at once with SQLITE_BUSY_SNAPSHOT */
+	for (sqlite3_stmt *st = sqlite3_next_stmt(db->h, NULL); st; st = sqlite3_next_stmt(db->h, st))
+		if (sqlite3_stmt_busy(st))
+			sqlite3_reset(st);
+}
+
 hm_err db_begin(hm_db *db, bool write, hm_error *e)
 {
+	db_release(db);
 	hm_err err = db_exec(db, write ? "BEGIN IMMEDIATE" : "BEGIN", e);
 	if (!err)
 		db->in_tx = true;
@@ -290,6 +301,7 @@ hm_err db_begin(hm_db *db, bool write, hm_error *e)
 
 hm_err db_commit(hm_db *db, hm_error *e)
 {
+	db_release(db);
 	hm_err err = db_exec(db, "COMMIT", e);
 	if (!err)
 		db->in_tx = false;
@@ -298,6 +310,7 @@ hm_err db_commit(hm_db *db, hm_error *e)
 
 void db_rollback(hm_db *db)
 {
+	db_release(db);
 	if (sqlite3_get_autocommit(db->h) == 0)
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 	db->in_tx = false;

@@ -49,6 +49,9 @@ hm_err db_begin(hm_db *db, bool write, hm_error *e);
 hm_err db_commit(hm_db *db, hm_error *e);
 void db_rollback(hm_db *db);
 bool db_in_tx(hm_db *db);
+/* Reset every statement left mid-result, ending the read it holds open.
+ * Called at transaction boundaries and at the end of each request. */
+void db_release(hm_db *db);
 
 /* A cached prepared statement for sql (which must be a string literal or
  * otherwise outlive the connection: the cache is keyed by its address).
