@@ -67,8 +67,11 @@ build/asan/unit/%: build/asan/tests/unit/%.o $(ASAN_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ASAN_FLAGS) -o $@ $^ $(LIBS) -lcmocka
 
+# First start: create the database with the federations, the opening
+# capital, one demo user per role (passwords printed once) and demo data.
 run: deps huimin
 	@mkdir -p var
+	@[ -f var/huimin.db ] || ./huimin init --db var/huimin.db --demo
 	./huimin serve --db var/huimin.db --listen 127.0.0.1:8080
 
 # Unit tests (plain and ASan+UBSan builds), then API tests against the
