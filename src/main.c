@@ -29,6 +29,7 @@ typedef struct opts {
 	const char *cmd, *sub;
 	char db[512];
 	char listen[128];
+	char web[512];
 	int threads;
 	int session_ttl;
 	bool cookie_secure;
@@ -51,7 +52,7 @@ static const char *const usage_main =
 	"\n"
 	"通用选项:\n"
 	"  --db PATH        数据库文件（默认 var/huimin.db）\n"
-	"  --config FILE    配置文件（每行 key = value：db, listen, threads, session_ttl, cookie_secure）\n"
+	"  --config FILE    配置文件（每行 key = value：db, listen, web, threads, session_ttl, cookie_secure）\n"
 	"  --help           显示帮助\n"
 	"\n"
 	"退出码: 0 成功；1 执行失败（如校验发现篡改）；2 用法错误；3 数据库无法打开、损坏或版本不符；4 无法监听地址\n";
@@ -60,8 +61,9 @@ static const struct {
 	const char *cmd;
 	const char *text;
 } usage_cmds[] = {
-	{"serve", "用法: huimin serve [--db PATH] [--listen 主机:端口] [--threads N] [--config FILE]\n"
+	{"serve", "用法: huimin serve [--db PATH] [--listen 主机:端口] [--threads N] [--web 目录] [--config FILE]\n"
 		  "  启动 Web 服务（默认 127.0.0.1:8080；端口 0 表示自动选择空闲端口）。\n"
+		  "  --web  浏览器界面的构建目录（默认 web/dist），在 / 提供。\n"
 		  "  SIGTERM/SIGINT：停止接受新请求，等待进行中的请求完成后退出。\n"},
 	{"init", "用法: huimin init [--db PATH] [--demo]\n"
 		 "  创建数据库（如不存在）、市慈善总会和六个区（市）慈善总会，登记基金起始额度 200 万元。\n"
@@ -134,6 +136,8 @@ static int read_config(const char *path, opts *o)
 			snprintf(o->db, sizeof o->db, "%s", v);
 		else if (strcmp(k, "listen") == 0)
 			snprintf(o->listen, sizeof o->listen, "%s", v);
+		else if (strcmp(k, "web") == 0)
+			snprintf(o->web, sizeof o->web, "%s", v);
 		else if (strcmp(k, "threads") == 0)
 			o->threads = atoi(v);
 		else if (strcmp(k, "session_ttl") == 0)
@@ -157,7 +161,7 @@ static int read_config(const char *path, opts *o)
 static int parse_args(int argc, char **argv, opts *o)
 {
 	const char *config = NULL;
-	char db[512] = "", listen[128] = "";
+	char db[512] = "", listen[128] = "", web[512] = "";
 	int threads = -1;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -184,6 +188,9 @@ static int parse_args(int argc, char **argv, opts *o)
 			threads = atoi(next);
 			if (threads < 1 || threads > 256)
 				return usage_error("--threads 应为 1–256，收到 %s", next);
+		} else if (strcmp(a, "--web") == 0) {
+			VALUE();
+			snprintf(web, sizeof web, "%s", next);
 		} else if (strcmp(a, "--demo") == 0)
 			o->demo = true;
 		else if (strcmp(a, "--password-stdin") == 0)
@@ -215,6 +222,7 @@ static int parse_args(int argc, char **argv, opts *o)
 	}
 	snprintf(o->db, sizeof o->db, "var/huimin.db");
 	snprintf(o->listen, sizeof o->listen, "127.0.0.1:8080");
+	snprintf(o->web, sizeof o->web, "web/dist");
 	o->session_ttl = 8 * 3600;
 	o->threads = 8;
 	if (config) {
@@ -228,6 +236,8 @@ static int parse_args(int argc, char **argv, opts *o)
 		snprintf(o->listen, sizeof o->listen, "%s", listen);
 	if (threads > 0)
 		o->threads = threads;
+	if (web[0])
+		snprintf(o->web, sizeof o->web, "%s", web);
 	return EX_OK;
 }
 
@@ -284,7 +294,7 @@ static int cmd_serve(const opts *o)
 	if (!s)
 		return EX_DB;
 	int rc = EX_OK;
-	hm_app app = {.store = s, .session_ttl = o->session_ttl, .cookie_secure = o->cookie_secure};
+	hm_app app = {.store = s, .session_ttl = o->session_ttl, .cookie_secure = o->cookie_secure, .web_root = o->web};
 	app.calendar = calendar_new();
 	app.divisions = load_divisions();
 	hm_error e;

@@ -191,6 +191,25 @@ typedef struct fund_balance {
 } fund_balance;
 hm_err fund_balance_get(const fund_ctx *c, fund_balance *out, hm_error *e);
 
+/* Dashboard figures, within the caller's scope. */
+typedef struct fund_count {
+	char code[32];
+	int64_t count;
+} fund_count;
+typedef struct fund_month {
+	char month[16];         /* YYYY-MM, Beijing time */
+	int64_t income, expense;
+} fund_month;
+typedef struct fund_stats {
+	fund_balance balance;
+	fund_month monthly[12]; /* the last 12 months, oldest first */
+	fund_count by_status[8], by_district[8], by_category[8];
+	int nstatus, ndistrict, ncategory;
+	int64_t decided, decided_on_time;            /* decided within 7 working days */
+	int64_t emergencies_paid, emergencies_on_time; /* paid within 24 hours */
+} fund_stats;
+hm_err fund_stats_get(const fund_ctx *c, fund_stats *out, hm_error *e);
+
 /* Is the entity (child or application) visible to the caller? For the
  * audit history: HM_OK, or the entity's not_found code. */
 hm_err fund_entity_visible(const fund_ctx *c, const char *entity, int64_t id, hm_error *e);

@@ -519,3 +519,72 @@ hm_err fund_db_balance(hm_db *db, fund_balance *out, hm_error *e)
 	out->expense = db_col_int(st, 2);
 	return HM_OK;
 }
+
+static hm_err counts(hm_db *db, const char *sql, int64_t scope, fund_count *out, int *n, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db, sql, e);
+	if (!st)
+		return e->err;
+	db_bind_int(st, 1, scope);
+	int rc;
+	*n = 0;
+	while ((rc = db_step(st)) == DB_ROW && *n < 8) {
+		COPY(out[*n].code, db_col_text(st, 0));
+		out[*n].count = db_col_int(st, 1);
+		(*n)++;
+	}
+	return rc == DB_DONE || rc == DB_ROW ? HM_OK : db_error(db, e);
+}
+
+hm_err fund_db_stats(hm_db *db, int64_t scope, const int64_t *bounds, fund_stats *out, hm_error *e)
+{
+	hm_err err = fund_db_balance(db, &out->balance, e);
+	if (err)
+		return err;
+	/* money by month: income credited, aid expense debited, within scope
+	 * (a district sees the aid paid to its children; income is city-wide) */
+	for (int i = 0; i < 12; i++) {
+		hm_stmt *st = db_stmt(db,
+				      "SELECT coalesce(sum(CASE WHEN a.type = 'income' AND $1 = 0 THEN -p.amount ELSE 0 END), 0),"
+				      " coalesce(sum(CASE WHEN a.type = 'expense' AND ($1 = 0 OR j.org_id = $1) THEN p.amount ELSE 0 END), 0)"
+				      " FROM postings p JOIN accounts a ON a.id = p.account_id JOIN journal_entries j ON j.id = p.entry_id"
+				      " WHERE j.at >= $2 AND j.at < $3",
+				      e);
+		if (!st)
+			return e->err;
+		db_bind_int(st, 1, scope);
+		db_bind_int(st, 2, bounds[i]);
+		db_bind_int(st, 3, bounds[i + 1]);
+		if (db_step(st) != DB_ROW)
+			return db_error(db, e);
+		out->monthly[i].income = db_col_int(st, 0);
+		out->monthly[i].expense = db_col_int(st, 1);
+	}
+	if ((err = counts(db, "SELECT status, count(*) FROM applications WHERE ($1 = 0 OR org_id = $1) GROUP BY status ORDER BY status",
+			  scope, out->by_status, &out->nstatus, e)) ||
+	    (err = counts(db,
+			  "SELECT o.code, count(a.id) FROM orgs o LEFT JOIN applications a ON a.org_id = o.id"
+			  " WHERE o.level = 'district' AND ($1 = 0 OR o.id = $1) GROUP BY o.code ORDER BY o.code",
+			  scope, out->by_district, &out->ndistrict, e)) ||
+	    (err = counts(db,
+			  "SELECT k.category, count(DISTINCT a.id) FROM applications a JOIN child_categories k ON k.child_id = a.child_id"
+			  " WHERE ($1 = 0 OR a.org_id = $1) GROUP BY k.category ORDER BY k.category",
+			  scope, out->by_category, &out->ncategory, e)))
+		return err;
+	hm_stmt *st = db_stmt(db,
+			      "SELECT count(*), coalesce(sum(CASE WHEN decided_at <= decision_due THEN 1 ELSE 0 END), 0),"
+			      " coalesce(sum(CASE WHEN emergency = 1 AND paid_at IS NOT NULL THEN 1 ELSE 0 END), 0),"
+			      " coalesce(sum(CASE WHEN emergency = 1 AND paid_at IS NOT NULL AND paid_at <= payment_due THEN 1 ELSE 0 END), 0)"
+			      " FROM applications WHERE ($1 = 0 OR org_id = $1) AND decided_at IS NOT NULL",
+			      e);
+	if (!st)
+		return e->err;
+	db_bind_int(st, 1, scope);
+	if (db_step(st) != DB_ROW)
+		return db_error(db, e);
+	out->decided = db_col_int(st, 0);
+	out->decided_on_time = db_col_int(st, 1);
+	out->emergencies_paid = db_col_int(st, 2);
+	out->emergencies_on_time = db_col_int(st, 3);
+	return HM_OK;
+}

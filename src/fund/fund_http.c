@@ -528,3 +528,62 @@ hm_err fund_audit_visible(hm_req *r, const char *entity, int64_t id)
 	fund_ctx c = ctx_of(r);
 	return fund_entity_visible(&c, entity, id, &r->err);
 }
+
+static json_t *counts_json(const fund_count *c, int n, const char *(*name)(const char *))
+{
+	json_t *a = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:I}", "code", c[i].code, "name", name(c[i].code), "count",
+						   (json_int_t)c[i].count));
+	return a;
+}
+
+static const char *category_name(const char *code)
+{
+	const fund_item *it = fund_item_find(FUND_CATEGORY, code);
+	return it ? it->name : code;
+}
+
+static const char *district_name(const char *code)
+{
+	static const char *const names[][2] = {{"370402", "市中区"}, {"370403", "薛城区"}, {"370404", "峄城区"},
+					       {"370405", "台儿庄区"}, {"370406", "山亭区"}, {"370481", "滕州市"}};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(names[i][0], code) == 0)
+			return names[i][1];
+	return code;
+}
+
+hm_err fund_stats_handler(hm_req *r)
+{
+	fund_stats s;
+	fund_ctx c = ctx_of(r);
+	hm_err err = fund_stats_get(&c, &s, &r->err);
+	if (err)
+		return err;
+	json_t *monthly = json_array();
+	for (int i = 0; i < 12; i++)
+		json_array_append_new(monthly, json_pack("{s:s, s:I, s:I}", "month", s.monthly[i].month, "income",
+							 (json_int_t)s.monthly[i].income, "expense",
+							 (json_int_t)s.monthly[i].expense));
+	/* the overdue list: the first page of overdue applications */
+	fund_app_filter f = {"", "", "", -1, true, 1, 20};
+	struct list_acc acc = {json_array(), &r->user, r->now};
+	int64_t total;
+	if ((err = fund_app_list(&c, &f, app_visit, &acc, &total, &r->err))) {
+		json_decref(monthly);
+		json_decref(acc.items);
+		return err;
+	}
+	return http_reply(
+		r, 200,
+		json_pack("{s:{s:I, s:I, s:I}, s:o, s:o, s:o, s:o, s:{s:I, s:I}, s:{s:I, s:I}, s:o, s:I}", "balance", "bank",
+			  (json_int_t)s.balance.bank, "income", (json_int_t)s.balance.income, "expense",
+			  (json_int_t)s.balance.expense, "monthly", monthly, "by_status",
+			  counts_json(s.by_status, s.nstatus, fund_status_name), "by_district",
+			  counts_json(s.by_district, s.ndistrict, district_name), "by_category",
+			  counts_json(s.by_category, s.ncategory, category_name), "decided", "total",
+			  (json_int_t)s.decided, "on_time", (json_int_t)s.decided_on_time, "emergencies_paid", "total",
+			  (json_int_t)s.emergencies_paid, "on_time", (json_int_t)s.emergencies_on_time, "overdue", acc.items,
+			  "overdue_total", (json_int_t)total));
+}

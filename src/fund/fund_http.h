@@ -20,6 +20,7 @@ hm_err fund_app_approve_handler(hm_req *r);
 hm_err fund_app_reject_handler(hm_req *r);
 hm_err fund_app_pay_handler(hm_req *r);
 hm_err fund_balance_handler(hm_req *r);
+hm_err fund_stats_handler(hm_req *r);
 /* Part of the dictionaries reply: the fund's catalogue. New reference. */
 json_t *fund_dicts_json(void);
 /* Audit history access check for fund entities. */

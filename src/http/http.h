@@ -28,6 +28,7 @@ typedef struct hm_app {
 	hm_divisions *divisions;
 	int session_ttl;         /* seconds */
 	bool cookie_secure;      /* add Secure to cookies (behind TLS) */
+	const char *web_root;    /* built web UI served at "/", NULL = none */
 } hm_app;
 
 typedef struct hm_req hm_req;

@@ -21,6 +21,7 @@
 #include "core/hmtime.h"
 #include "core/log.h"
 #include "http/session.h"
+#include "http/static.h"
 
 #define TX_RETRIES 8
 
@@ -402,6 +403,9 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if ((strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) && strncmp(url, "/api/", 5) != 0 &&
+	    strcmp(url, "/healthz") != 0 && static_serve(conn, srv->app->web_root, url, &c->r.status))
+		return MHD_YES;
 	dispatch(c);
 	if (c->r.db)
 		db_release(c->r.db);
