@@ -541,10 +541,25 @@ hm_err fund_app_act(const fund_ctx *c, int64_t id, fund_action act, const char *
 	return err;
 }
 
+struct derive_visit {
+	fund_app_visit visit;
+	void *arg;
+	int64_t now;
+};
+
+static void derive_then_visit(const fund_app *a, void *arg)
+{
+	struct derive_visit *d = arg;
+	fund_app copy = *a;
+	app_derive(&copy, d->now);
+	d->visit(&copy, d->arg);
+}
+
 hm_err fund_app_list(const fund_ctx *c, const fund_app_filter *f, fund_app_visit visit, void *arg, int64_t *total,
 		     hm_error *e)
 {
-	return fund_db_app_list(c->db, c->user->scope_org_id, c->now, f, visit, arg, total, e);
+	struct derive_visit d = {visit, arg, c->now};
+	return fund_db_app_list(c->db, c->user->scope_org_id, c->now, f, derive_then_visit, &d, total, e);
 }
 
 hm_err fund_app_events(const fund_ctx *c, int64_t id, fund_event_visit visit, void *arg, hm_error *e)

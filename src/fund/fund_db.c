@@ -196,20 +196,17 @@ hm_err fund_db_child_list(hm_db *db, int64_t scope, const fund_child_filter *f, 
 	db_bind_text(st, 4, f->category);
 	db_bind_int(st, 5, f->page_size);
 	db_bind_int(st, 6, (int64_t)(f->page - 1) * f->page_size);
-	/* collect ids first: loading categories reuses the connection */
-	fund_child rows[100];
-	int n = 0, rc;
-	while (n < 100 && (rc = db_step(st)) == DB_ROW)
-		child_row(st, &rows[n++]);
-	if (n < 100 && rc != DB_DONE)
-		return db_error(db, e);
-	for (int i = 0; i < n; i++) {
-		hm_err err = child_categories_load(db, &rows[i], e);
+	/* SQLite runs the category statement beside this one on the connection */
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		fund_child ch;
+		child_row(st, &ch);
+		hm_err err = child_categories_load(db, &ch, e);
 		if (err)
 			return err;
-		visit(&rows[i], arg);
+		visit(&ch, arg);
 	}
-	return HM_OK;
+	return rc == DB_DONE ? HM_OK : db_error(db, e);
 }
 
 /* ---- applications ----------------------------------------------------- */
@@ -457,20 +454,16 @@ hm_err fund_db_app_list(hm_db *db, int64_t scope, int64_t now, const fund_app_fi
 	bind_app_filter(st, scope, now, f);
 	db_bind_int(st, 8, f->page_size);
 	db_bind_int(st, 9, (int64_t)(f->page - 1) * f->page_size);
-	int64_t ids[100];
-	int n = 0, rc;
-	while (n < 100 && (rc = db_step(st)) == DB_ROW)
-		ids[n++] = db_col_int(st, 0);
-	if (n < 100 && rc != DB_DONE)
-		return db_error(db, e);
-	for (int i = 0; i < n; i++) {
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
 		fund_app a;
-		hm_err err = fund_db_app_get(db, scope, ids[i], &a, e);
+		app_row(st, &a);
+		hm_err err = app_details_load(db, &a, e);
 		if (err)
 			return err;
 		visit(&a, arg);
 	}
-	return HM_OK;
+	return rc == DB_DONE ? HM_OK : db_error(db, e);
 }
 
 hm_err fund_db_app_events(hm_db *db, int64_t id, fund_event_visit visit, void *arg, hm_error *e)

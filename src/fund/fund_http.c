@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "fund/fund.h"
+#include "http/export.h"
 
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src))
 #define END {NULL, 0, false, 0, 0, NULL, 0}
@@ -179,12 +180,47 @@ static json_t *page_json(json_t *items, int64_t total, int page, int size)
 			 size);
 }
 
+static const export_col child_cols[] = {
+	{"id", "编号", COL_INT, 8},
+	{"name", "姓名", COL_TEXT, 12},
+	{"sex", "性别", COL_TEXT, 6},
+	{"birth_date", "出生日期", COL_TEXT, 12},
+	{"id_number", "身份证号（已脱敏）", COL_TEXT, 22},
+	{"org.name", "建档机构", COL_TEXT, 24},
+	{"hukou_district", "户籍区（市）代码", COL_TEXT, 16},
+	{"categories", "帮扶类别", COL_TAGS, 30},
+	{"household_status", "家庭状况", COL_TEXT, 12},
+	{"guardian_name", "监护人", COL_TEXT, 12},
+	{"guardian_phone", "联系电话（已脱敏）", COL_TEXT, 16},
+	{"created_at", "建档时间", COL_TEXT, 26},
+};
+
+/* Shared by the lists: the page, or every row for an export. */
+static hm_err list_paging(hm_req *r, bool *xlsx, int *page, int *size)
+{
+	hm_err err = export_wanted(r, xlsx);
+	if (err || (err = http_page(r, page, size)))
+		return err;
+	if (*xlsx) {
+		*page = 1;
+		*size = EXPORT_MAX_ROWS + 1;
+	}
+	return HM_OK;
+}
+
+static hm_err export_too_big(hm_req *r, int64_t total)
+{
+	return hm_failf(&r->err, HM_E_BAD_QUERY, NULL, "共 %lld 行，超过单次导出上限 %d 行，请缩小筛选范围", (long long)total,
+			EXPORT_MAX_ROWS);
+}
+
 hm_err fund_children_list_handler(hm_req *r)
 {
-	static const char *const allowed[] = {"q", "district", "category", "page", "page_size", NULL};
+	static const char *const allowed[] = {"q", "district", "category", "page", "page_size", "format", NULL};
 	fund_child_filter f = {0};
+	bool xlsx;
 	hm_err err = http_query_allowed(r, allowed);
-	if (err || (err = http_page(r, &f.page, &f.page_size)))
+	if (err || (err = list_paging(r, &xlsx, &f.page, &f.page_size)))
 		return err;
 	f.q = http_query(r, "q") ? http_query(r, "q") : "";
 	f.district = http_query(r, "district") ? http_query(r, "district") : "";
@@ -195,6 +231,13 @@ hm_err fund_children_list_handler(hm_req *r)
 	int64_t total;
 	fund_ctx c = ctx_of(r);
 	if ((err = fund_child_list(&c, &f, child_visit, &acc, &total, &r->err))) {
+		json_decref(acc.items);
+		return err;
+	}
+	if (xlsx) {
+		err = total > EXPORT_MAX_ROWS ? export_too_big(r, total)
+					      : export_reply_xlsx(r, "children", "儿童档案", child_cols,
+								  sizeof child_cols / sizeof child_cols[0], acc.items);
 		json_decref(acc.items);
 		return err;
 	}
@@ -459,13 +502,33 @@ static hm_err query_bool(hm_req *r, const char *name, int *out)
 	return HM_OK;
 }
 
+static const export_col app_cols[] = {
+	{"no", "申请编号", COL_TEXT, 22},
+	{"child.name", "儿童", COL_TEXT, 12},
+	{"org.name", "受理机构", COL_TEXT, 24},
+	{"status_name", "状态", COL_TEXT, 10},
+	{"emergency", "紧急", COL_BOOL, 6},
+	{"applicant_name", "申请人", COL_TEXT, 12},
+	{"applicant_relation", "与儿童关系", COL_TEXT, 10},
+	{"requested_total", "申请金额（元）", COL_MONEY, 14},
+	{"approved_total", "核定金额（元）", COL_MONEY, 14},
+	{"created_at", "提交时间", COL_TEXT, 26},
+	{"clock_start", "受理时间", COL_TEXT, 26},
+	{"due", "办理期限", COL_TEXT, 26},
+	{"overdue", "已超期", COL_BOOL, 8},
+	{"decided_at", "审批时间", COL_TEXT, 26},
+	{"paid_at", "发放时间", COL_TEXT, 26},
+};
+
 hm_err fund_apps_list_handler(hm_req *r)
 {
-	static const char *const allowed[] = {"district", "status", "category", "emergency", "overdue", "page", "page_size", NULL};
+	static const char *const allowed[] = {"district", "status", "category", "emergency", "overdue", "page", "page_size",
+					      "format", NULL};
 	fund_app_filter f = {0};
 	int overdue;
+	bool xlsx;
 	hm_err err = http_query_allowed(r, allowed);
-	if (err || (err = http_page(r, &f.page, &f.page_size)) || (err = query_bool(r, "emergency", &f.emergency)) ||
+	if (err || (err = list_paging(r, &xlsx, &f.page, &f.page_size)) || (err = query_bool(r, "emergency", &f.emergency)) ||
 	    (err = query_bool(r, "overdue", &overdue)))
 		return err;
 	f.overdue = overdue == 1;
@@ -485,6 +548,13 @@ hm_err fund_apps_list_handler(hm_req *r)
 	int64_t total;
 	fund_ctx c = ctx_of(r);
 	if ((err = fund_app_list(&c, &f, app_visit, &acc, &total, &r->err))) {
+		json_decref(acc.items);
+		return err;
+	}
+	if (xlsx) {
+		err = total > EXPORT_MAX_ROWS ? export_too_big(r, total)
+					      : export_reply_xlsx(r, "applications", "帮扶申请", app_cols,
+								  sizeof app_cols / sizeof app_cols[0], acc.items);
 		json_decref(acc.items);
 		return err;
 	}

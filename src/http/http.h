@@ -52,6 +52,7 @@ struct hm_req {
 	size_t raw_len;
 	const char *raw_type;    /* its content type, static string */
 	char set_cookie[512];
+	char disposition[160];   /* Content-Disposition of a download, "" for none */
 	bool commit_on_error;    /* keep the transaction's writes even when failing */
 	/* run after the transaction commits (e.g. refresh an in-memory cache);
 	 * commit_arg is new memory, freed with the request */

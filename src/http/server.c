@@ -146,6 +146,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, req_ctx *c)
 	add_common_headers(resp);
 	if (r->set_cookie[0])
 		MHD_add_response_header(resp, "Set-Cookie", r->set_cookie);
+	if (r->disposition[0])
+		MHD_add_response_header(resp, "Content-Disposition", r->disposition);
 	enum MHD_Result ok = MHD_queue_response(conn, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
 	return ok;
