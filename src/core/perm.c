@@ -5,23 +5,31 @@
 
 #include <string.h>
 
+/* fund:care:* — services, visits and their notes (sensitive) for the
+ * child's district; fund:attachment:* — documents; fund:donation:*,
+ * fund:receipt:*, fund:books:* — the money side, kept by city finance. */
 static const char *const caseworker[] = {
 	"fund:child:read", "fund:child:create", "fund:child:update", "fund:child:sensitive",
 	"fund:application:read", "fund:application:create", "fund:application:accept",
-	"fund:application:return", "fund:application:resubmit", "audit:read", NULL};
+	"fund:application:return", "fund:application:resubmit", "fund:care:read", "fund:care:write",
+	"fund:attachment:upload", "fund:attachment:download", "audit:read", NULL};
 static const char *const reviewer[] = {
 	"fund:child:read", "fund:child:sensitive", "fund:application:read",
-	"fund:application:review", "fund:application:return", "audit:read", NULL};
+	"fund:application:review", "fund:application:return", "fund:care:read",
+	"fund:attachment:download", "audit:read", NULL};
 static const char *const approver[] = {
 	"fund:child:read", "fund:child:sensitive", "fund:application:read",
-	"fund:application:approve", "fund:application:return", "fund:ledger:read", "audit:read", NULL};
+	"fund:application:approve", "fund:application:return", "fund:ledger:read", "fund:care:read",
+	"fund:attachment:download", "fund:donation:read", "fund:books:read", "audit:read", NULL};
 static const char *const finance[] = {
 	"fund:child:read", "fund:application:read", "fund:application:pay",
-	"fund:ledger:read", "audit:read", NULL};
+	"fund:ledger:read", "fund:donation:read", "fund:donation:write", "fund:receipt:issue",
+	"fund:books:read", "fund:books:write", "audit:read", NULL};
 static const char *const admin[] = {
 	"user:manage", "calendar:write", "audit:read", "org:read", NULL};
 static const char *const leader[] = {
-	"fund:child:read", "fund:application:read", "fund:ledger:read", "audit:read", NULL};
+	"fund:child:read", "fund:application:read", "fund:ledger:read", "fund:donation:read",
+	"fund:books:read", "audit:read", NULL};
 
 static const hm_role roles[] = {
 	{"caseworker", "经办人", "district", caseworker},

@@ -48,5 +48,8 @@ const hm_route hm_routes[] = {
 	{"POST", "/api/v1/fund/applications/{id}/pay", fund_app_pay_handler, W, "fund:application:pay", "发放帮扶资金"},
 	{"GET", "/api/v1/fund/balance", fund_balance_handler, RO, "fund:ledger:read", "基金余额"},
 	{"GET", "/api/v1/fund/stats", fund_stats_handler, RO, "fund:application:read", "数据看板"},
+	/* ---- donations, receipts, acknowledgment, tax ---- */
+	/* ---- books, bank import, disclosure ---- */
+	/* ---- care services, visits, attachments ---- */
 	{NULL, NULL, NULL, 0, NULL, NULL},
 };
