@@ -14,11 +14,9 @@ hm_err org_by_code(hm_db *db, const char *code, org_info *out, hm_error *e)
 	if (!st)
 		return e->err;
 	db_bind_text(st, 1, code);
-	int rc = db_step(st);
-	if (rc == DB_DONE)
-		return hm_fail(e, HM_E_ORG_NOT_FOUND, "org");
-	if (rc != DB_ROW)
-		return db_error(db, e);
+	hm_err err = db_row(st, HM_E_ORG_NOT_FOUND, "org", e);
+	if (err)
+		return err;
 	out->id = db_col_int(st, 0);
 	snprintf(out->code, sizeof out->code, "%s", db_col_text(st, 1));
 	snprintf(out->name, sizeof out->name, "%s", db_col_text(st, 2));
@@ -32,11 +30,9 @@ hm_err org_by_id(hm_db *db, int64_t id, org_info *out, hm_error *e)
 	if (!st)
 		return e->err;
 	db_bind_int(st, 1, id);
-	int rc = db_step(st);
-	if (rc == DB_DONE)
-		return hm_fail(e, HM_E_ORG_NOT_FOUND, "org");
-	if (rc != DB_ROW)
-		return db_error(db, e);
+	hm_err err = db_row(st, HM_E_ORG_NOT_FOUND, "org", e);
+	if (err)
+		return err;
 	char code[16];
 	snprintf(code, sizeof code, "%s", db_col_text(st, 0));
 	return org_by_code(db, code, out, e);
@@ -223,16 +219,14 @@ hm_err user_change_password(hm_db *db, int64_t at, int64_t user_id, const char *
 	if (!st)
 		return e->err;
 	db_bind_int(st, 1, user_id);
-	int rc = db_step(st);
-	if (rc == DB_DONE)
-		return hm_fail(e, HM_E_USER_NOT_FOUND, "user");
-	if (rc != DB_ROW)
-		return db_error(db, e);
+	hm_err err = db_row(st, HM_E_USER_NOT_FOUND, "user", e);
+	if (err)
+		return err;
 	char hash[crypto_pwhash_STRBYTES];
 	snprintf(hash, sizeof hash, "%s", db_col_text(st, 0));
 	if (!password_verify(hash, old_pw))
 		return hm_fail(e, HM_E_WRONG_PASSWORD, "old_password");
-	hm_err err = user_set_password(db, at, user_id, user_id, new_pw, keep_token_hash, e);
+	err = user_set_password(db, at, user_id, user_id, new_pw, keep_token_hash, e);
 	if (err && strcmp(e->field, "password") == 0)
 		snprintf(e->field, sizeof e->field, "new_password");
 	return err;
@@ -261,11 +255,9 @@ hm_err user_id_by_name(hm_db *db, const char *username, int64_t *id, hm_error *e
 	if (!st)
 		return e->err;
 	db_bind_text(st, 1, username);
-	int rc = db_step(st);
-	if (rc == DB_DONE)
-		return hm_fail(e, HM_E_USER_NOT_FOUND, "username");
-	if (rc != DB_ROW)
-		return db_error(db, e);
+	hm_err err = db_row(st, HM_E_USER_NOT_FOUND, "username", e);
+	if (err)
+		return err;
 	*id = db_col_int(st, 0);
 	return HM_OK;
 }
@@ -279,11 +271,9 @@ hm_err user_load(hm_db *db, int64_t user_id, hm_user *u, hm_error *e)
 	if (!st)
 		return e->err;
 	db_bind_int(st, 1, user_id);
-	int rc = db_step(st);
-	if (rc == DB_DONE)
-		return hm_fail(e, HM_E_USER_NOT_FOUND, "user");
-	if (rc != DB_ROW)
-		return db_error(db, e);
+	hm_err err = db_row(st, HM_E_USER_NOT_FOUND, "user", e);
+	if (err)
+		return err;
 	memset(u, 0, sizeof *u);
 	u->id = db_col_int(st, 0);
 	snprintf(u->username, sizeof u->username, "%s", db_col_text(st, 1));

@@ -159,11 +159,9 @@ hm_err fund_db_child_get(hm_db *db, int64_t scope, int64_t id, fund_child *out, 
 		return e->err;
 	db_bind_int(st, 1, scope);
 	db_bind_int(st, 2, id);
-	int rc = db_step(st);
-	if (rc == DB_DONE)
-		return hm_fail(e, HM_E_CHILD_NOT_FOUND, "id");
-	if (rc != DB_ROW)
-		return db_error(db, e);
+	hm_err err = db_row(st, HM_E_CHILD_NOT_FOUND, "id", e);
+	if (err)
+		return err;
 	child_row(st, out);
 	return child_categories_load(db, out, e);
 }
@@ -334,11 +332,9 @@ hm_err fund_db_app_get(hm_db *db, int64_t scope, int64_t id, fund_app *out, hm_e
 		return e->err;
 	db_bind_int(st, 1, scope);
 	db_bind_int(st, 2, id);
-	int rc = db_step(st);
-	if (rc == DB_DONE)
-		return hm_fail(e, HM_E_APP_NOT_FOUND, "id");
-	if (rc != DB_ROW)
-		return db_error(db, e);
+	hm_err err = db_row(st, HM_E_APP_NOT_FOUND, "id", e);
+	if (err)
+		return err;
 	app_row(st, out);
 	return app_details_load(db, out, e);
 }

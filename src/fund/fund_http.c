@@ -10,6 +10,13 @@
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src))
 #define END {NULL, 0, false, 0, 0, NULL, 0}
 
+/* A query argument, "" when absent. */
+static const char *qarg(hm_req *r, const char *name)
+{
+	const char *v = http_query(r, name);
+	return v ? v : "";
+}
+
 static fund_ctx ctx_of(hm_req *r)
 {
 	return (fund_ctx){r->db, &r->user, r->now, r->app->calendar, r->app->divisions};
@@ -208,10 +215,18 @@ static hm_err list_paging(hm_req *r, bool *xlsx, int *page, int *size)
 	return HM_OK;
 }
 
-static hm_err export_too_big(hm_req *r, int64_t total)
+/* The end of every list: a page of JSON, or every row as Excel. Steals items. */
+static hm_err list_reply(hm_req *r, json_t *items, int64_t total, int page, int size, bool xlsx, const char *file,
+			 const char *sheet, const export_col *cols, size_t ncols)
 {
-	return hm_failf(&r->err, HM_E_BAD_QUERY, NULL, "共 %lld 行，超过单次导出上限 %d 行，请缩小筛选范围", (long long)total,
-			EXPORT_MAX_ROWS);
+	if (!xlsx)
+		return http_reply(r, 200, page_json(items, total, page, size));
+	hm_err err = total > EXPORT_MAX_ROWS
+			     ? hm_failf(&r->err, HM_E_BAD_QUERY, NULL, "共 %lld 行，超过单次导出上限 %d 行，请缩小筛选范围",
+					(long long)total, EXPORT_MAX_ROWS)
+			     : export_reply_xlsx(r, file, sheet, cols, ncols, items);
+	json_decref(items);
+	return err;
 }
 
 hm_err fund_children_list_handler(hm_req *r)
@@ -222,9 +237,9 @@ hm_err fund_children_list_handler(hm_req *r)
 	hm_err err = http_query_allowed(r, allowed);
 	if (err || (err = list_paging(r, &xlsx, &f.page, &f.page_size)))
 		return err;
-	f.q = http_query(r, "q") ? http_query(r, "q") : "";
-	f.district = http_query(r, "district") ? http_query(r, "district") : "";
-	f.category = http_query(r, "category") ? http_query(r, "category") : "";
+	f.q = qarg(r, "q");
+	f.district = qarg(r, "district");
+	f.category = qarg(r, "category");
 	if (strlen(f.q) > 96 || strlen(f.district) > 6 || strlen(f.category) > 31)
 		return hm_failf(&r->err, HM_E_BAD_QUERY, NULL, "查询条件过长");
 	struct list_acc acc = {json_array(), &r->user, r->now};
@@ -234,14 +249,8 @@ hm_err fund_children_list_handler(hm_req *r)
 		json_decref(acc.items);
 		return err;
 	}
-	if (xlsx) {
-		err = total > EXPORT_MAX_ROWS ? export_too_big(r, total)
-					      : export_reply_xlsx(r, "children", "儿童档案", child_cols,
-								  sizeof child_cols / sizeof child_cols[0], acc.items);
-		json_decref(acc.items);
-		return err;
-	}
-	return http_reply(r, 200, page_json(acc.items, total, f.page, f.page_size));
+	return list_reply(r, acc.items, total, f.page, f.page_size, xlsx, "children", "儿童档案", child_cols,
+			  sizeof child_cols / sizeof child_cols[0]);
 }
 
 /* ---- applications ----------------------------------------------------- */
@@ -532,9 +541,9 @@ hm_err fund_apps_list_handler(hm_req *r)
 	    (err = query_bool(r, "overdue", &overdue)))
 		return err;
 	f.overdue = overdue == 1;
-	f.district = http_query(r, "district") ? http_query(r, "district") : "";
-	f.status = http_query(r, "status") ? http_query(r, "status") : "";
-	f.category = http_query(r, "category") ? http_query(r, "category") : "";
+	f.district = qarg(r, "district");
+	f.status = qarg(r, "status");
+	f.category = qarg(r, "category");
 	if (f.status[0]) {
 		bool known = false;
 		for (const char *const *s = fund_statuses(); *s; s++)
@@ -551,14 +560,8 @@ hm_err fund_apps_list_handler(hm_req *r)
 		json_decref(acc.items);
 		return err;
 	}
-	if (xlsx) {
-		err = total > EXPORT_MAX_ROWS ? export_too_big(r, total)
-					      : export_reply_xlsx(r, "applications", "帮扶申请", app_cols,
-								  sizeof app_cols / sizeof app_cols[0], acc.items);
-		json_decref(acc.items);
-		return err;
-	}
-	return http_reply(r, 200, page_json(acc.items, total, f.page, f.page_size));
+	return list_reply(r, acc.items, total, f.page, f.page_size, xlsx, "applications", "帮扶申请", app_cols,
+			  sizeof app_cols / sizeof app_cols[0]);
 }
 
 hm_err fund_balance_handler(hm_req *r)

@@ -377,6 +377,16 @@ int db_step(hm_stmt *st)
 	return DB_ERROR;
 }
 
+hm_err db_row(hm_stmt *st, hm_err not_found, const char *field, hm_error *e)
+{
+	int r = db_step(st);
+	if (r == DB_ROW)
+		return HM_OK;
+	if (r == DB_DONE)
+		return hm_fail(e, not_found, field);
+	return db_error(st->db, e);
+}
+
 hm_err db_exec_stmt(hm_stmt *st, hm_error *e)
 {
 	int r = db_step(st);

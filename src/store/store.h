@@ -63,6 +63,9 @@ void db_bind_null(hm_stmt *st, int i);
 /* Step: DB_ROW, DB_DONE, DB_CONSTRAINT (unique/check/foreign key) or
  * DB_ERROR; on DB_ERROR call db_error to turn it into an hm_err. */
 int db_step(hm_stmt *st);
+/* Step a statement expected to give one row: HM_OK on a row, not_found
+ * (with field) when there is none, the mapped error otherwise. */
+hm_err db_row(hm_stmt *st, hm_err not_found, const char *field, hm_error *e);
 /* Step a statement expected to run to completion (INSERT/UPDATE/DELETE). */
 hm_err db_exec_stmt(hm_stmt *st, hm_error *e);
 int64_t db_col_int(hm_stmt *st, int col);
