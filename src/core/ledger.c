@@ -38,15 +38,27 @@ hm_err ledger_post(hm_db *db, int64_t at, const char *memo, const char *source, 
 	if (!ledger_balanced(lines, n))
 		return hm_fail(e, HM_E_LEDGER_UNBALANCED, NULL);
 	int64_t bank_change = 0;
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(lines[i].account, LEDGER_BANK) == 0)
-			bank_change += lines[i].amount;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(lines[i].account, LEDGER_BANK) == 0 && !money_add(bank_change, lines[i].amount, &bank_change))
+			return hm_fail(e, HM_E_LEDGER_UNBALANCED, NULL);
+		/* check every account before writing anything, so a refused entry
+		 * leaves no half behind even if the caller commits */
+		hm_stmt *acc = db_stmt(db, "SELECT id FROM accounts WHERE code = $1", e);
+		if (!acc)
+			return e->err;
+		db_bind_text(acc, 1, lines[i].account);
+		hm_err aerr = db_row(acc, HM_E_LEDGER_ACCOUNT, NULL, e);
+		if (aerr == HM_E_LEDGER_ACCOUNT)
+			return hm_failf(e, HM_E_LEDGER_ACCOUNT, NULL, "会计科目 %s 不存在", lines[i].account);
+		if (aerr)
+			return aerr;
+	}
 	if (bank_change < 0) {
 		int64_t bank;
 		hm_err err = ledger_balance(db, LEDGER_BANK, &bank, e);
 		if (err)
 			return err;
-		if (bank + bank_change < 0)
+		if (bank < -bank_change)
 			return hm_failf(e, HM_E_LEDGER_FUNDS, NULL, "基金余额不足：可用 %lld.%02lld 元，需支付 %lld.%02lld 元",
 					(long long)(bank / 100), (long long)(bank % 100),
 					(long long)(-bank_change / 100), (long long)(-bank_change % 100));

@@ -152,7 +152,9 @@ const char *fund_next_status(const char *from, fund_action a, bool emergency)
 	case FUND_APPROVE:
 		return IS("reviewed") || (emergency && IS("accepted")) ? "approved" : NULL;
 	case FUND_REJECT:
-		return IS("accepted") || IS("reviewed") ? "rejected" : NULL;
+		/* the city decides after the district review, except for an
+		 * emergency, which it may decide in one step either way */
+		return IS("reviewed") || (emergency && IS("accepted")) ? "rejected" : NULL;
 	case FUND_PAY:
 		return IS("approved") ? "paid" : NULL;
 	}

@@ -201,6 +201,8 @@ static hm_err check_value(const json_t *v, const jfield *f, const char *path, hm
 		{
 			if (!json_is_string(x))
 				return hm_failf(e, HM_E_BAD_TYPE, path, "字段 %s 的每一项应为字符串", path);
+			if (strlen(json_string_value(x)) != json_string_length(x))
+				return hm_failf(e, HM_E_BAD_VALUE, path, "字段 %s 含有不允许的字符", path);
 			if ((int64_t)utf8_chars(json_string_value(x)) > f->item_max)
 				return hm_failf(e, HM_E_TOO_LONG, path, "字段 %s 的项目过长", path);
 		}

@@ -170,9 +170,29 @@ static int read_version(hm_db *db, int *version, hm_error *e)
 	return -1;
 }
 
+/* A file with tables but no schema_version belongs to some other program:
+ * refuse it rather than add our tables beside someone else's data. */
+static hm_err check_ours(hm_db *db, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db,
+			      "SELECT count(*), coalesce(sum(name = 'schema_version'), 0) FROM sqlite_master"
+			      " WHERE type = 'table' AND name NOT LIKE 'sqlite%'",
+			      e);
+	if (!st)
+		return e->err;
+	if (db_step(st) != DB_ROW)
+		return db_error(db, e);
+	if (db_col_int(st, 0) > 0 && db_col_int(st, 1) == 0)
+		return hm_failf(e, HM_E_UNAVAILABLE, NULL, "该文件不是 huimin 数据库（含有其他程序的数据表），拒绝打开");
+	return HM_OK;
+}
+
 static hm_err migrate(hm_store *s, hm_db *db, bool apply, hm_error *e)
 {
-	hm_err err = db_exec(db,
+	hm_err err = check_ours(db, e);
+	if (err)
+		return err;
+	err = db_exec(db,
 			     "CREATE TABLE IF NOT EXISTS schema_version ("
 			     " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT",
 			     e);

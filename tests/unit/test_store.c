@@ -1,0 +1,431 @@
+/* The store: migrations, refusal of files that are not (or not yet) ours,
+ * connection settings, the statement cache, transactions and backup. Each
+ * test gets its own directory under /tmp, removed afterwards. */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "core/embedded.h"
+#include "core/log.h"
+#include "store/store.h"
+
+typedef struct fixture {
+	char dir[32];
+	char path[64];   /* dir/huimin.db, not created by setup */
+	hm_store *store; /* closed by teardown when set */
+} fixture;
+
+static void remove_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char p[320];
+
+	if (!d)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
+		unlink(p);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+static int setup(void **state)
+{
+	fixture *f = calloc(1, sizeof *f);
+
+	if (!f)
+		return -1;
+	snprintf(f->dir, sizeof f->dir, "/tmp/hm-unit-XXXXXX");
+	if (!mkdtemp(f->dir)) {
+		free(f);
+		return -1;
+	}
+	snprintf(f->path, sizeof f->path, "%s/huimin.db", f->dir);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *f = *state;
+
+	store_close(f->store);
+	remove_dir(f->dir);
+	free(f);
+	return 0;
+}
+
+static hm_store *open_db(const char *path, bool create, bool migrate, hm_error *e)
+{
+	hm_error_clear(e);
+	return store_open(path, &(store_options){.create = create, .migrate = migrate}, e);
+}
+
+/* A fresh, fully migrated database kept in f->store. */
+static hm_db *fresh_db(fixture *f)
+{
+	hm_error e;
+	hm_db *db;
+
+	f->store = open_db(f->path, true, true, &e);
+	if (!f->store)
+		fail_msg("store_open: %s", hm_error_message(&e));
+	db = store_conn(f->store, &e);
+	assert_non_null(db);
+	return db;
+}
+
+/* The single integer the query returns (sql must be a literal: the
+ * statement cache is keyed by its address). */
+static int64_t query_int(hm_db *db, const char *sql)
+{
+	hm_error e;
+	hm_stmt *st = db_stmt(db, sql, &e);
+	int64_t v;
+
+	assert_non_null(st);
+	assert_int_equal(db_step(st), DB_ROW);
+	v = db_col_int(st, 0);
+	db_release(db);
+	return v;
+}
+
+static int64_t count_orgs(hm_db *db)
+{
+	return query_int(db, "SELECT count(*) FROM orgs");
+}
+
+static void insert_org(hm_db *db, const char *code)
+{
+	hm_error e;
+	hm_stmt *st = db_stmt(db, "INSERT INTO orgs (code, name, level) VALUES ($1, $2, 'district')", &e);
+
+	assert_non_null(st);
+	db_bind_text(st, 1, code);
+	db_bind_text(st, 2, "测试区慈善总会");
+	assert_int_equal(db_exec_stmt(st, &e), HM_OK);
+}
+
+static size_t embedded_migrations(void)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < hm_embedded_count; i++)
+		if (strncmp(hm_embedded_files[i].name, "db/migrations/", 14) == 0)
+			n++;
+	return n;
+}
+
+static bool file_exists(const char *path)
+{
+	return access(path, F_OK) == 0;
+}
+
+static void write_file(const char *path, const char *text, size_t times)
+{
+	FILE *fp = fopen(path, "wb");
+
+	assert_non_null(fp);
+	for (size_t i = 0; i < times; i++)
+		assert_int_equal(fputs(text, fp) >= 0, 1);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* ---- migrations ------------------------------------------------------- */
+
+static void test_fresh_database_gets_every_migration(void **state)
+{
+	fixture *f = *state;
+	hm_db *db = fresh_db(f);
+
+	assert_true(store_schema_latest() > 0);
+	assert_int_equal(store_schema_latest(), (int)embedded_migrations());
+	assert_int_equal(store_schema_version(f->store), store_schema_latest());
+	assert_int_equal(query_int(db, "SELECT count(*) FROM schema_version"), store_schema_latest());
+	assert_int_equal(query_int(db, "SELECT max(version) FROM schema_version"), store_schema_latest());
+	/* tables of the first migrations exist */
+	assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_schema WHERE name IN ('users', 'postings', 'applications')"),
+			 3);
+}
+
+static void test_reopening_does_not_reapply_migrations(void **state)
+{
+	fixture *f = *state;
+	hm_db *db = fresh_db(f);
+	hm_error e;
+	int64_t accounts = query_int(db, "SELECT count(*) FROM accounts");
+
+	insert_org(db, "370402");
+	store_close(f->store);
+	f->store = open_db(f->path, false, true, &e);
+	if (!f->store)
+		fail_msg("reopen: %s", hm_error_message(&e));
+	db = store_conn(f->store, &e);
+	assert_non_null(db);
+	assert_int_equal(store_schema_version(f->store), store_schema_latest());
+	assert_int_equal(query_int(db, "SELECT count(*) FROM schema_version"), store_schema_latest());
+	/* migrations seed the chart of accounts: seeded once, not twice */
+	assert_true(accounts >= 7);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM accounts"), accounts);
+	assert_int_equal(count_orgs(db), 1);
+}
+
+static void test_connection_uses_wal_and_foreign_keys(void **state)
+{
+	fixture *f = *state;
+	hm_db *db = fresh_db(f);
+	hm_error e;
+	hm_stmt *st = db_stmt(db, "PRAGMA journal_mode", &e);
+
+	assert_non_null(st);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_string_equal(db_col_text(st, 0), "wal");
+	db_release(db);
+	assert_int_equal(query_int(db, "PRAGMA foreign_keys"), 1);
+	/* and it is enforced: a user in an organisation that does not exist */
+	st = db_stmt(db,
+		     "INSERT INTO users (username, display_name, role, org_id, pw_hash, created_at, pw_changed_at)"
+		     " VALUES ('ghost', '幽灵', 'caseworker', 999, 'x', 0, 0)",
+		     &e);
+	assert_non_null(st);
+	assert_int_equal(db_step(st), DB_CONSTRAINT);
+}
+
+/* ---- files that are refused ------------------------------------------- */
+
+static void test_database_from_a_newer_version_is_refused(void **state)
+{
+	fixture *f = *state;
+	hm_db *db = fresh_db(f);
+	hm_error e;
+
+	assert_int_equal(db_exec(db, "INSERT INTO schema_version (version, name, applied_at)"
+				     " VALUES (9999, '9999_future.sql', 0)", &e), HM_OK);
+	store_close(f->store);
+	f->store = open_db(f->path, false, true, &e);
+	assert_null(f->store);
+	assert_int_not_equal(e.err, HM_OK);
+	assert_non_null(strstr(hm_error_message(&e), "版本"));
+	assert_non_null(strstr(hm_error_message(&e), "9999"));
+	/* nor is it opened read-only for serving without migrations */
+	f->store = open_db(f->path, false, false, &e);
+	assert_null(f->store);
+}
+
+static void test_file_of_garbage_is_refused(void **state)
+{
+	fixture *f = *state;
+	hm_error e;
+
+	write_file(f->path, "这不是数据库 this is not a database\n", 200);
+	f->store = open_db(f->path, true, true, &e);
+	assert_null(f->store);
+	assert_int_not_equal(e.err, HM_OK);
+	assert_true(strlen(hm_error_message(&e)) > 0);
+}
+
+static void test_missing_file_without_create_asks_for_init(void **state)
+{
+	fixture *f = *state;
+	hm_error e;
+
+	f->store = open_db(f->path, false, true, &e);
+	assert_null(f->store);
+	assert_int_equal(e.err, HM_E_UNAVAILABLE);
+	assert_non_null(strstr(hm_error_message(&e), "huimin init"));
+	assert_false(file_exists(f->path));
+}
+
+/* Another program's SQLite file (here: a table of customers) must not be
+ * taken over by "huimin migrate": the header promises to refuse a database
+ * that is not huimin's. */
+static void test_another_programs_database_is_refused(void **state)
+{
+	fixture *f = *state;
+	hm_error e;
+	sqlite3 *h;
+
+	/* KNOWN BUG (reported): store_open creates schema_version and applies
+	 * every migration into the foreign file. */
+	assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT);"
+					 " INSERT INTO customers (name) VALUES ('张三');", NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(h);
+	f->store = open_db(f->path, false, true, &e);
+	assert_null(f->store);
+	assert_int_equal(e.err, HM_E_UNAVAILABLE);
+}
+
+static void test_database_behind_on_migrations_is_refused_without_migrate(void **state)
+{
+	fixture *f = *state;
+	hm_db *db = fresh_db(f);
+	hm_error e;
+
+	assert_int_equal(db_exec(db, "DELETE FROM schema_version WHERE version = (SELECT max(version) FROM schema_version)", &e),
+			 HM_OK);
+	store_close(f->store);
+	f->store = open_db(f->path, false, false, &e);
+	assert_null(f->store);
+	assert_non_null(strstr(hm_error_message(&e), "huimin migrate"));
+}
+
+/* ---- statements and transactions -------------------------------------- */
+
+static void test_statement_is_prepared_once_and_cached(void **state)
+{
+	static const char sql[] = "SELECT count(*) FROM orgs";
+	fixture *f = *state;
+	hm_db *db = fresh_db(f);
+	hm_error e;
+	hm_stmt *a = db_stmt(db, sql, &e);
+	hm_stmt *b;
+
+	assert_non_null(a);
+	assert_int_equal(db_step(a), DB_ROW);
+	b = db_stmt(db, sql, &e);
+	assert_ptr_equal(a, b);
+	/* handed back reset: it runs again from the start */
+	assert_int_equal(db_step(b), DB_ROW);
+	assert_int_equal(db_col_int(b, 0), 0);
+	db_release(db);
+}
+
+static void test_rolled_back_write_leaves_nothing(void **state)
+{
+	fixture *f = *state;
+	hm_db *db = fresh_db(f);
+	hm_error e;
+
+	assert_int_equal(db_begin(db, true, &e), HM_OK);
+	assert_true(db_in_tx(db));
+	insert_org(db, "370402");
+	assert_int_equal(count_orgs(db), 1);
+	db_rollback(db);
+	assert_false(db_in_tx(db));
+	assert_int_equal(count_orgs(db), 0);
+}
+
+static void test_committed_write_is_seen_after_reopening(void **state)
+{
+	fixture *f = *state;
+	hm_db *db = fresh_db(f);
+	hm_error e;
+
+	assert_int_equal(db_begin(db, true, &e), HM_OK);
+	insert_org(db, "370402");
+	assert_int_equal(db_commit(db, &e), HM_OK);
+	assert_false(db_in_tx(db));
+	store_close(f->store);
+	f->store = open_db(f->path, false, false, &e);
+	assert_non_null(f->store);
+	db = store_conn(f->store, &e);
+	assert_non_null(db);
+	assert_int_equal(count_orgs(db), 1);
+}
+
+static void test_unique_violation_is_reported_as_constraint(void **state)
+{
+	fixture *f = *state;
+	hm_db *db = fresh_db(f);
+	hm_error e;
+	hm_stmt *st;
+
+	insert_org(db, "370402");
+	st = db_stmt(db, "INSERT INTO orgs (code, name, level) VALUES ($1, $2, 'district')", &e);
+	assert_non_null(st);
+	db_bind_text(st, 1, "370402");
+	db_bind_text(st, 2, "重复");
+	assert_int_equal(db_step(st), DB_CONSTRAINT);
+	assert_int_equal(count_orgs(db), 1);
+}
+
+/* ---- backup ----------------------------------------------------------- */
+
+static void test_backup_opens_with_the_same_rows(void **state)
+{
+	fixture *f = *state;
+	hm_db *db = fresh_db(f);
+	hm_error e;
+	char dest[96];
+	hm_store *copy;
+	hm_db *cdb;
+
+	insert_org(db, "370402");
+	insert_org(db, "370403");
+	snprintf(dest, sizeof dest, "%s/backup.db", f->dir);
+	hm_error_clear(&e);
+	assert_int_equal(store_backup(f->store, dest, &e), HM_OK);
+	copy = open_db(dest, false, false, &e);
+	if (!copy)
+		fail_msg("backup does not open: %s", hm_error_message(&e));
+	cdb = store_conn(copy, &e);
+	assert_non_null(cdb);
+	assert_int_equal(store_schema_version(copy), store_schema_latest());
+	assert_int_equal(count_orgs(cdb), 2);
+	assert_int_equal(store_integrity_check(cdb, &e), HM_OK);
+	store_close(copy);
+}
+
+static void test_backup_never_overwrites_an_existing_file(void **state)
+{
+	fixture *f = *state;
+	hm_db *db = fresh_db(f);
+	hm_error e;
+	char dest[96];
+	FILE *fp;
+	char buf[32] = {0};
+
+	insert_org(db, "370402");
+	snprintf(dest, sizeof dest, "%s/precious.txt", f->dir);
+	write_file(dest, "年度报表", 1);
+	hm_error_clear(&e);
+	assert_int_equal(store_backup(f->store, dest, &e), HM_E_BAD_VALUE);
+	assert_string_equal(e.field, "dest");
+	fp = fopen(dest, "rb");
+	assert_non_null(fp);
+	assert_true(fread(buf, 1, sizeof buf - 1, fp) > 0);
+	fclose(fp);
+	assert_string_equal(buf, "年度报表");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_fresh_database_gets_every_migration, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reopening_does_not_reapply_migrations, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_connection_uses_wal_and_foreign_keys, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_database_from_a_newer_version_is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_file_of_garbage_is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_missing_file_without_create_asks_for_init, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_database_behind_on_migrations_is_refused_without_migrate, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_statement_is_prepared_once_and_cached, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rolled_back_write_leaves_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_committed_write_is_seen_after_reopening, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unique_violation_is_reported_as_constraint, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backup_opens_with_the_same_rows, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backup_never_overwrites_an_existing_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_another_programs_database_is_refused, setup, teardown),
+	};
+
+	if (sodium_init() < 0)
+		return 1;
+	hm_log_quiet(1);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
