@@ -2,7 +2,7 @@
 # `make run` and `make test` install what is missing (scripts/deps) first.
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson libsodium sqlite3 xlsxwriter
+PKGS    := libmicrohttpd jansson libsodium sqlite3 xlsxwriter pangocairo cairo
 CFLAGS_BASE := -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wvla \
 	-Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral \
 	-Isrc -Ibuild/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

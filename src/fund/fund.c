@@ -194,9 +194,16 @@ void fund_app_canonical(const fund_app *a, char *buf, size_t n)
 static hm_err child_validate(const fund_ctx *c, fund_child *ch, bool check_id, hm_error *e)
 {
 	int32_t today = hm_day_of(c->now);
+	/* the fields' own form first, then what they say together */
+	if (strcmp(ch->sex, "M") != 0 && strcmp(ch->sex, "F") != 0)
+		return hm_failf(e, HM_E_BAD_VALUE, "sex", "性别应为 M（男）或 F（女）");
+	int32_t birth;
+	hm_err err = hm_date_parse(ch->birth_date, &birth, e, "birth_date");
+	if (err)
+		return err;
 	if (check_id) {
 		idcard_info id;
-		hm_err err = idcard_parse(c->div, ch->id_number, today, &id, e, "id_number");
+		err = idcard_parse(c->div, ch->id_number, today, &id, e, "id_number");
 		if (err)
 			return err;
 		memcpy(ch->id_number, id.number, sizeof id.number);
@@ -207,14 +214,8 @@ static hm_err child_validate(const fund_ctx *c, fund_child *ch, bool check_id, h
 		if (ch->sex[0] != id.sex)
 			return hm_fail(e, HM_E_CHILD_ID_SEX, "sex");
 	}
-	int32_t birth;
-	hm_err err = hm_date_parse(ch->birth_date, &birth, e, "birth_date");
-	if (err)
-		return err;
 	if (birth > today)
 		return hm_failf(e, HM_E_BAD_DATE, "birth_date", "出生日期不能晚于今天");
-	if (strcmp(ch->sex, "M") != 0 && strcmp(ch->sex, "F") != 0)
-		return hm_failf(e, HM_E_BAD_VALUE, "sex", "性别应为 M（男）或 F（女）");
 	if (!divisions_is_zaozhuang_county(c->div, ch->hukou_district))
 		return hm_fail(e, HM_E_CHILD_DISTRICT, "hukou_district");
 	if (ch->ncategories == 0)
@@ -476,8 +477,8 @@ hm_err fund_app_act(const fund_ctx *c, int64_t id, fund_action act, const char *
 	const char *from = a.status;
 	const char *to = fund_next_status(from, act, a.emergency);
 	if (!to) {
-		if (act == FUND_APPROVE && strcmp(from, "accepted") == 0)
-			return hm_failf(e, HM_E_APP_STATE, NULL, "申请尚未通过初审；只有紧急申请可以一步审批");
+		if ((act == FUND_APPROVE || act == FUND_REJECT) && strcmp(from, "accepted") == 0)
+			return hm_failf(e, HM_E_APP_NOT_EMERGENCY, NULL, "申请尚未通过初审；只有紧急申请可以一步审批");
 		return hm_failf(e, HM_E_APP_STATE, NULL, "申请当前状态为“%s”，不能执行此操作", fund_status_name(from));
 	}
 	bool needs_note = act == FUND_RETURN || act == FUND_REJECT || act == FUND_REVIEW_REJECT;

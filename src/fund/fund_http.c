@@ -31,7 +31,7 @@ static const jfield child_spec[] = {
 	{"id_number", JF_STRING, true, 1, 20, NULL, 0},
 	{"hukou_district", JF_STRING, true, 6, 6, NULL, 0},
 	{"hukou_evidence", JF_STRING, true, 1, 200, NULL, 0},
-	{"categories", JF_STRING_ARRAY, true, 1, FUND_MAX_CATEGORIES, NULL, 31},
+	{"categories", JF_STRING_ARRAY, true, 0, FUND_MAX_CATEGORIES, NULL, 31},
 	{"household_status", JF_STRING, true, 1, 12, NULL, 0},
 	{"household_cert_no", JF_STRING, false, 0, 32, NULL, 0},
 	{"household_cert_from", JF_STRING, false, 0, 10, NULL, 0},
@@ -50,7 +50,7 @@ static const jfield child_update_spec[] = {
 	{"birth_date", JF_STRING, true, 10, 10, NULL, 0},
 	{"hukou_district", JF_STRING, true, 6, 6, NULL, 0},
 	{"hukou_evidence", JF_STRING, true, 1, 200, NULL, 0},
-	{"categories", JF_STRING_ARRAY, true, 1, FUND_MAX_CATEGORIES, NULL, 31},
+	{"categories", JF_STRING_ARRAY, true, 0, FUND_MAX_CATEGORIES, NULL, 31},
 	{"household_status", JF_STRING, true, 1, 12, NULL, 0},
 	{"household_cert_no", JF_STRING, false, 0, 32, NULL, 0},
 	{"household_cert_from", JF_STRING, false, 0, 10, NULL, 0},
@@ -215,6 +215,17 @@ static hm_err list_paging(hm_req *r, bool *xlsx, int *page, int *size)
 	return HM_OK;
 }
 
+/* District and category filters name things that exist, or the list
+ * would silently come back empty for a typo. */
+static hm_err check_filters(hm_req *r, const char *district, const char *category)
+{
+	if (district[0] && !divisions_is_zaozhuang_county(r->app->divisions, district))
+		return hm_failf(&r->err, HM_E_BAD_QUERY, "district", "区（市）代码 %.16s 不存在", district);
+	if (category[0] && !fund_item_find(FUND_CATEGORY, category))
+		return hm_failf(&r->err, HM_E_BAD_QUERY, "category", "帮扶类别 %.32s 不存在", category);
+	return HM_OK;
+}
+
 /* The end of every list: a page of JSON, or every row as Excel. Steals items. */
 static hm_err list_reply(hm_req *r, json_t *items, int64_t total, int page, int size, bool xlsx, const char *file,
 			 const char *sheet, const export_col *cols, size_t ncols)
@@ -240,8 +251,10 @@ hm_err fund_children_list_handler(hm_req *r)
 	f.q = qarg(r, "q");
 	f.district = qarg(r, "district");
 	f.category = qarg(r, "category");
-	if (strlen(f.q) > 96 || strlen(f.district) > 6 || strlen(f.category) > 31)
-		return hm_failf(&r->err, HM_E_BAD_QUERY, NULL, "查询条件过长");
+	if (strlen(f.q) > 96)
+		return hm_failf(&r->err, HM_E_BAD_QUERY, "q", "查询条件过长");
+	if ((err = check_filters(r, f.district, f.category)))
+		return err;
 	struct list_acc acc = {json_array(), &r->user, r->now};
 	int64_t total;
 	fund_ctx c = ctx_of(r);
@@ -551,8 +564,8 @@ hm_err fund_apps_list_handler(hm_req *r)
 		if (!known)
 			return hm_failf(&r->err, HM_E_BAD_QUERY, "status", "状态 %s 不存在", f.status);
 	}
-	if (strlen(f.district) > 6 || strlen(f.category) > 31)
-		return hm_failf(&r->err, HM_E_BAD_QUERY, NULL, "查询条件过长");
+	if ((err = check_filters(r, f.district, f.category)))
+		return err;
 	struct list_acc acc = {json_array(), &r->user, r->now};
 	int64_t total;
 	fund_ctx c = ctx_of(r);

@@ -11,6 +11,7 @@
 #include "core/embedded.h"
 #include "core/hmtime.h"
 #include "core/users.h"
+#include "fund/care_http.h"
 #include "fund/fund_http.h"
 #include "http/session.h"
 
@@ -61,12 +62,14 @@ static void district_visit(const org_info *o, void *arg)
 
 hm_err dicts_handler(hm_req *r)
 {
-	json_t *d = fund_dicts_json();
+	json_t *d = fund_dicts_json(), *care = care_dicts_json();
 	json_t *roles = json_array();
 	for (const hm_role *const *p = perm_roles(); *p; p++)
 		json_array_append_new(roles, json_pack("{s:s, s:s, s:s}", "code", (*p)->code, "name", (*p)->name, "level",
 						       (*p)->level));
 	json_object_set_new(d, "roles", roles);
+	json_object_update_missing(d, care);
+	json_decref(care);
 	json_t *districts = json_array();
 	hm_err err = orgs_list(r->db, district_visit, districts, &r->err);
 	json_object_set_new(d, "districts", districts);
@@ -102,16 +105,31 @@ hm_err audit_list_handler(hm_req *r)
 		return hm_failf(&r->err, HM_E_BAD_QUERY, "entity", "请指定要查看的记录类型 entity");
 	if (!ids || !*ids || *end || id <= 0)
 		return hm_failf(&r->err, HM_E_BAD_QUERY, "id", "请指定要查看的记录编号 id（正整数）");
-	/* only records the caller may see; others look as if they had no history */
-	if (strcmp(entity, "child") == 0 || strcmp(entity, "application") == 0) {
+	/* only records the caller may see: district records through the fund's
+	 * scoped lookup, city-level records by the permission that reads them */
+	static const struct {
+		const char *entity, *perm;
+	} city_entities[] = {
+		{"donor", "fund:donation:read"},   {"donation", "fund:donation:read"},
+		{"receipt", "fund:donation:read"}, {"journal_entry", "fund:books:read"},
+		{"bank_import", "fund:books:read"}, {"calendar_year", "calendar:write"},
+		{"user", "user:manage"},
+	};
+	if (strcmp(entity, "care_provider") == 0) {
+		if ((err = care_audit_visible(r, entity, id)))
+			return err;
+	} else if (strcmp(entity, "child") == 0 || strcmp(entity, "application") == 0) {
 		if ((err = fund_audit_visible(r, entity, id)))
 			return err;
-	} else if (strcmp(entity, "user") == 0 || strcmp(entity, "calendar_year") == 0 ||
-		   strcmp(entity, "journal_entry") == 0) {
-		if (!perm_has(r->user.role, "user:manage") && !(strcmp(entity, "user") == 0 && id == r->user.id))
-			return hm_fail(&r->err, HM_E_FORBIDDEN, "entity");
 	} else {
-		return hm_failf(&r->err, HM_E_BAD_QUERY, "entity", "记录类型 %s 不存在", entity);
+		size_t i = 0, n = sizeof city_entities / sizeof city_entities[0];
+		while (i < n && strcmp(city_entities[i].entity, entity) != 0)
+			i++;
+		if (i == n)
+			return hm_failf(&r->err, HM_E_BAD_QUERY, "entity", "记录类型 %s 不存在", entity);
+		bool own = strcmp(entity, "user") == 0 && id == r->user.id;
+		if (!own && !perm_has(r->user.role, city_entities[i].perm))
+			return hm_fail(&r->err, HM_E_FORBIDDEN, "entity");
 	}
 	json_t *items = json_array();
 	int64_t n;
@@ -230,8 +248,16 @@ hm_err calendar_deadline_handler(hm_req *r)
 	if (!wd == !hrs)
 		return hm_failf(&r->err, HM_E_BAD_QUERY, "workdays", "请在 workdays（工作日）和 hours（小时）中指定且只指定一个");
 	int64_t t, due;
+	/* an event happens at a moment: a bare date would leave its hour, and so
+	 * possibly its day in Beijing, to guesswork */
+	if (!strchr(from, 'T'))
+		return hm_failf(&r->err, HM_E_BAD_DATE, "from", "起算时间须包含时刻和时区，例如 2026-03-20T07:20:00+08:00");
 	if ((err = hm_time_parse(from, &t, &r->err, "from")))
 		return err;
+	int fy, fm, fd;
+	hm_day_ymd(hm_day_of(t), &fy, &fm, &fd);
+	if (fy < CAL_YEAR_MIN || fy > CAL_YEAR_MAX)
+		return hm_fail(&r->err, HM_E_CAL_YEAR_RANGE, "from");
 	int n = 0;
 	bool estimated = false;
 	if ((err = query_count(r, wd ? "workdays" : "hours", &n)))
@@ -243,10 +269,8 @@ hm_err calendar_deadline_handler(hm_req *r)
 	if (err)
 		return err;
 	json_t *j = json_pack("{s:o, s:b}", "due", json_time(due), "estimated", estimated);
-	int y, m, d;
-	hm_day_ymd(hm_day_of(t), &y, &m, &d);
 	char src[256];
-	if (wd && calendar_source(r->app->calendar, y, src, sizeof src))
+	if (wd && calendar_source(r->app->calendar, fy, src, sizeof src))
 		json_object_set_new(j, "source", json_string(src));
 	return http_reply(r, 200, j);
 }

@@ -29,6 +29,7 @@ typedef struct hm_app {
 	int session_ttl;         /* seconds */
 	bool cookie_secure;      /* add Secure to cookies (behind TLS) */
 	const char *web_root;    /* built web UI served at "/", NULL = none */
+	const char *data_dir;    /* directory of the database file: attachments live below it */
 } hm_app;
 
 typedef struct hm_req hm_req;
@@ -41,6 +42,8 @@ struct hm_req {
 	const char *params[HM_MAX_PARAMS]; /* path {segments} in order; borrowed */
 	int nparams;
 	json_t *body;            /* parsed JSON body (object) or NULL; borrowed */
+	const char *upload;      /* R_UPLOAD routes: the raw request body (a file); borrowed */
+	size_t upload_len;
 	hm_user user;            /* signed-in user; id == 0 when anonymous */
 	hm_db *db;               /* connection, inside the route's transaction */
 	hm_error err;            /* filled by the failing step */
@@ -52,8 +55,9 @@ struct hm_req {
 	size_t raw_len;
 	const char *raw_type;    /* its content type, static string */
 	char set_cookie[512];
-	char disposition[160];   /* Content-Disposition of a download, "" for none */
+	char disposition[1024];   /* Content-Disposition of a download, "" for none */
 	bool commit_on_error;    /* keep the transaction's writes even when failing */
+	bool query_checked;      /* the handler vetted the query (http_query_allowed) */
 	/* run after the transaction commits (e.g. refresh an in-memory cache);
 	 * commit_arg is new memory, freed with the request */
 	void (*on_commit)(hm_req *r);

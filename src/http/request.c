@@ -70,6 +70,7 @@ static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char 
 hm_err http_query_allowed(hm_req *r, const char *const *allowed)
 {
 	struct allowed_ctx a = {allowed, NULL};
+	r->query_checked = true;
 	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, check_arg, &a);
 	if (a.bad) {
 		char field[64];

@@ -1,6 +1,9 @@
 /* The route table: every URL huimin answers, who may call it, and what it
  * does. docs/openapi.yaml and docs/permissions follow this table; a test
  * checks that they agree. */
+#include "fund/books_http.h"
+#include "fund/donation_http.h"
+#include "fund/care_http.h"
 #include "fund/fund_http.h"
 #include "http/core_http.h"
 #include "http/server.h"
@@ -49,7 +52,75 @@ const hm_route hm_routes[] = {
 	{"GET", "/api/v1/fund/balance", fund_balance_handler, RO, "fund:ledger:read", "基金余额"},
 	{"GET", "/api/v1/fund/stats", fund_stats_handler, RO, "fund:application:read", "数据看板"},
 	/* ---- donations, receipts, acknowledgment, tax ---- */
+	{"GET", "/api/v1/fund/donors", donation_donors_list_handler, RO, "fund:donation:read", "捐赠人列表"},
+	{"POST", "/api/v1/fund/donors", donation_donor_create_handler, W, "fund:donation:write", "登记捐赠人"},
+	{"GET", "/api/v1/fund/donors/{id}", donation_donor_get_handler, RO, "fund:donation:read", "捐赠人详情"},
+	{"PUT", "/api/v1/fund/donors/{id}", donation_donor_update_handler, W, "fund:donation:write",
+	 "修改捐赠人联系方式和公开意愿"},
+	{"GET", "/api/v1/fund/donors/{id}/tax", donation_donor_tax_handler, RO, "fund:donation:read", "捐赠税前扣除测算"},
+	{"GET", "/api/v1/fund/donations", donation_list_handler, RO, "fund:donation:read", "捐赠记录列表"},
+	{"POST", "/api/v1/fund/donations", donation_create_handler, W, "fund:donation:write", "登记捐赠（入账）"},
+	{"GET", "/api/v1/fund/donations/{id}", donation_get_handler, RO, "fund:donation:read", "捐赠详情"},
+	{"POST", "/api/v1/fund/donations/{id}/reverse", donation_reverse_handler, W, "fund:donation:write", "冲销捐赠"},
+	{"GET", "/api/v1/fund/donations/{id}/thanks.pdf", donation_thanks_handler, RO, "fund:donation:read",
+	 "捐赠感谢信（PDF）"},
+	{"POST", "/api/v1/fund/donations/{id}/receipt", donation_receipt_issue_handler, W, "fund:receipt:issue",
+	 "开具捐赠票据"},
+	{"GET", "/api/v1/fund/receipts", donation_receipts_list_handler, RO, "fund:donation:read", "捐赠票据列表"},
+	{"GET", "/api/v1/fund/receipts/{id}", donation_receipt_get_handler, RO, "fund:donation:read", "捐赠票据详情"},
+	{"POST", "/api/v1/fund/receipts/{id}/void", donation_receipt_void_handler, W, "fund:receipt:issue", "作废票据"},
+	{"POST", "/api/v1/fund/receipts/{id}/reissue", donation_receipt_reissue_handler, W, "fund:receipt:issue",
+	 "重开票据"},
+	/* a GET that writes (each print is recorded): no CSRF token, because a
+	 * link or an <iframe> cannot send one; the SameSite=Strict session
+	 * cookie already keeps other sites from triggering it */
+	{"GET", "/api/v1/fund/receipts/{id}/pdf", donation_receipt_pdf_handler, W | R_NOCSRF, "fund:receipt:issue",
+	 "打印捐赠票据（PDF，留痕；再次打印标注补打）"},
+	{"GET", "/api/v1/public/honour-roll", donation_honour_roll_handler, R_PUBLIC, NULL, "捐赠鸣谢榜（公开）"},
 	/* ---- books, bank import, disclosure ---- */
+	{"GET", "/api/v1/fund/books/trial-balance", books_trial_balance_handler, RO, "fund:books:read", "科目余额表"},
+	{"GET", "/api/v1/fund/books/balance-sheet", books_balance_sheet_handler, RO, "fund:books:read", "资产负债表"},
+	{"GET", "/api/v1/fund/books/income-statement", books_income_statement_handler, RO, "fund:books:read",
+	 "业务活动表（收入支出表）"},
+	{"GET", "/api/v1/fund/books/journal.hledger", books_hledger_handler, RO, "fund:books:read",
+	 "全部记账分录（hledger 格式）"},
+	{"POST", "/api/v1/fund/books/bank-imports", books_import_create_handler, W, "fund:books:write", "导入银行流水"},
+	{"GET", "/api/v1/fund/books/bank-imports", books_imports_list_handler, RO, "fund:books:read", "银行流水导入记录"},
+	{"GET", "/api/v1/fund/books/bank-imports/{id}", books_import_get_handler, RO, "fund:books:read",
+	 "一次导入的流水明细"},
+	{"GET", "/api/v1/fund/books/bank-lines", books_bank_lines_handler, RO, "fund:books:read",
+	 "银行流水明细（可只看未匹配）"},
+	{"GET", "/api/v1/public/disclosure", books_disclosure_handler, R_PUBLIC, NULL, "季度信息公开（无需登录）"},
+	{"GET", "/api/v1/public/disclosure.pdf", books_disclosure_pdf_handler, R_PUBLIC, NULL,
+	 "季度信息公开 PDF（无需登录）"},
 	/* ---- care services, visits, attachments ---- */
+	{"GET", "/api/v1/fund/care/providers", care_providers_list_handler, RO, "fund:care:read", "服务机构和志愿者列表"},
+	{"POST", "/api/v1/fund/care/providers", care_provider_create_handler, W, "fund:care:write", "登记服务机构或志愿者"},
+	{"GET", "/api/v1/fund/care/providers/{id}", care_provider_get_handler, RO, "fund:care:read", "服务机构或志愿者"},
+	{"PUT", "/api/v1/fund/care/providers/{id}", care_provider_update_handler, W, "fund:care:write",
+	 "修改服务机构或志愿者"},
+	{"GET", "/api/v1/fund/care/referrals", care_referrals_list_handler, RO, "fund:care:read", "服务转介列表"},
+	{"POST", "/api/v1/fund/care/referrals", care_referral_create_handler, W, "fund:care:write", "转介儿童"},
+	{"GET", "/api/v1/fund/care/referrals/{id}", care_referral_get_handler, RO, "fund:care:read", "服务转介详情"},
+	{"POST", "/api/v1/fund/care/referrals/{id}/status", care_referral_status_handler, W, "fund:care:write",
+	 "更改转介状态"},
+	{"POST", "/api/v1/fund/care/referrals/{id}/sessions", care_session_create_handler, W, "fund:care:write",
+	 "记录服务"},
+	{"GET", "/api/v1/fund/care/sessions", care_sessions_list_handler, RO, "fund:care:read", "服务记录列表（不含记录内容）"},
+	{"GET", "/api/v1/fund/care/sessions/{id}", care_session_get_handler, RO, "fund:care:read",
+	 "服务记录详情（含记录内容，留痕）"},
+	{"GET", "/api/v1/fund/care/visits", care_visits_list_handler, RO, "fund:care:read", "家访记录列表"},
+	{"POST", "/api/v1/fund/care/visits", care_visit_create_handler, W, "fund:care:write", "记录家访"},
+	{"GET", "/api/v1/fund/care/visits/{id}", care_visit_get_handler, RO, "fund:care:read", "家访记录"},
+	{"GET", "/api/v1/fund/children/{id}/timeline", care_child_timeline_handler, RO, "fund:care:read",
+	 "儿童帮扶时间线"},
+	{"POST", "/api/v1/fund/children/{id}/attachments", attachment_child_upload_handler, W | R_UPLOAD,
+	 "fund:attachment:upload", "上传儿童材料"},
+	{"POST", "/api/v1/fund/applications/{id}/attachments", attachment_app_upload_handler, W | R_UPLOAD,
+	 "fund:attachment:upload", "上传申请材料"},
+	{"GET", "/api/v1/fund/attachments", attachments_list_handler, RO, "fund:attachment:download", "附件列表"},
+	{"GET", "/api/v1/fund/attachments/{id}", attachment_get_handler, RO, "fund:attachment:download", "附件信息"},
+	{"GET", "/api/v1/fund/attachments/{id}/content", attachment_download_handler, RO, "fund:attachment:download",
+	 "下载附件（留痕）"},
 	{NULL, NULL, NULL, 0, NULL, NULL},
 };

@@ -39,6 +39,9 @@ typedef struct req_ctx {
 	char *body;
 	size_t body_len;
 	bool too_large;
+	const hm_route *route;   /* found when the request arrived; NULL = none */
+	bool path_known;         /* some route has this path (for 405 vs 404) */
+	size_t limit;            /* body bytes allowed for this route */
 	char params[HM_MAX_PARAMS][64];
 	int64_t start_ns;
 	hm_server *srv;
@@ -262,6 +265,21 @@ static hm_err idem_store(req_ctx *c, const char *key, const char *hash)
 	return err;
 }
 
+/* Routes that take no query arguments refuse any, like unknown JSON fields:
+ * a handler that takes some vets them with http_query_allowed. Checked after
+ * the handler so that no route can forget; the reply is then an error and
+ * the transaction is rolled back. */
+static hm_err query_vetted(hm_req *r)
+{
+	if (r->query_checked || MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, NULL, NULL) == 0)
+		return HM_OK;
+	json_decref(r->reply);
+	r->reply = NULL;
+	free(r->raw);
+	r->raw = NULL;
+	return hm_failf(&r->err, HM_E_BAD_QUERY, NULL, "此接口不接受查询参数");
+}
+
 /* One attempt at running the route inside its transaction. */
 static hm_err run_in_tx(req_ctx *c, const hm_route *rt, const char *idem_key, const char *idem_hash, bool *replayed)
 {
@@ -279,7 +297,10 @@ static hm_err run_in_tx(req_ctx *c, const hm_route *rt, const char *idem_key, co
 		}
 	}
 	r->status = 200;
+	r->query_checked = false;
 	err = rt->handler(r);
+	if (!err)
+		err = query_vetted(r);
 	if (!err && idem_key)
 		err = idem_store(c, idem_key, idem_hash);
 	if (err && !r->commit_on_error) {
@@ -301,25 +322,29 @@ static hm_err run_in_tx(req_ctx *c, const hm_route *rt, const char *idem_key, co
 static void dispatch(req_ctx *c)
 {
 	hm_req *r = &c->r;
-	bool path_known;
-	const hm_route *rt = find_route(r->method, r->path, c, &path_known);
+	const hm_route *rt = c->route;
 	if (!rt) {
-		hm_fail(&r->err, path_known ? HM_E_METHOD : HM_E_NOT_FOUND, NULL);
+		hm_fail(&r->err, c->path_known ? HM_E_METHOD : HM_E_NOT_FOUND, NULL);
 		return;
 	}
 	if (c->too_large) {
-		hm_failf(&r->err, HM_E_TOO_LARGE, NULL, "请求内容过大（上限 %d KB）", HM_MAX_BODY / 1024);
+		hm_failf(&r->err, HM_E_TOO_LARGE, NULL, "请求内容过大（上限 %zu KB）", c->limit / 1024);
 		return;
 	}
 	if (atomic_load(&c->srv->draining)) {
 		hm_failf(&r->err, HM_E_UNAVAILABLE, NULL, "服务正在停止，请稍后重试");
 		return;
 	}
-	if (parse_body(c))
+	if (rt->flags & R_UPLOAD) {
+		/* a file: its bytes go to the handler unparsed, which checks them */
+		r->upload = c->body;
+		r->upload_len = c->body_len;
+	} else if (parse_body(c)) {
 		return;
+	}
 	if (rt->flags & R_NOTX) {
 		r->status = 200;
-		if (rt->handler(r) != HM_OK && r->err.err == HM_OK)
+		if ((rt->handler(r) != HM_OK || query_vetted(r) != HM_OK) && r->err.err == HM_OK)
 			hm_fail(&r->err, HM_E_INTERNAL, NULL);
 		return;
 	}
@@ -382,15 +407,18 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
 		c->r.conn = conn;
 		c->r.now = hm_now();
 		c->r.status = 200;
+		/* the route decides how much body it takes: files more than JSON */
+		c->route = find_route(method, url, c, &c->path_known);
+		c->limit = c->route && (c->route->flags & R_UPLOAD) ? HM_MAX_UPLOAD : HM_MAX_BODY;
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-		if (cl && strtoull(cl, NULL, 10) > HM_MAX_BODY)
+		if (cl && strtoull(cl, NULL, 10) > c->limit)
 			c->too_large = true;
 		atomic_fetch_add(&srv->in_flight, 1);
 		*con_cls = c;
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		if (!c->too_large && c->body_len + *upload_size <= HM_MAX_BODY) {
+		if (!c->too_large && c->body_len + *upload_size <= c->limit) {
 			char *nb = realloc(c->body, c->body_len + *upload_size + 1);
 			if (!nb)
 				return MHD_NO;

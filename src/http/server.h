@@ -8,13 +8,15 @@
 
 #include "http/http.h"
 
-#define HM_MAX_BODY (1024 * 1024)   /* bytes of request body */
+#define HM_MAX_BODY (1024 * 1024)          /* bytes of a JSON request body */
+#define HM_MAX_UPLOAD (10 * 1024 * 1024 + 1) /* bytes of a file upload (R_UPLOAD routes) */
 
 enum {
 	R_PUBLIC = 1 << 0,   /* no sign-in needed */
 	R_WRITE = 1 << 1,    /* runs in a write transaction; CSRF checked */
 	R_NOTX = 1 << 2,     /* no database transaction (static replies) */
 	R_NOCSRF = 1 << 3,   /* write without a session yet (sign-in) */
+	R_UPLOAD = 1 << 4,   /* body is a file, not JSON: handler gets r->upload/upload_len */
 };
 
 typedef struct hm_route {
