@@ -296,6 +296,15 @@ static int cmd_serve(const opts *o)
 	int rc = EX_OK;
 	hm_app app = {.store = s, .session_ttl = o->session_ttl, .cookie_secure = o->cookie_secure, .web_root = o->web};
 	app.calendar = calendar_new();
+	/* attachments are kept beside the database, so a backup of the directory holds both */
+	char data_dir[512];
+	snprintf(data_dir, sizeof data_dir, "%s", o->db);
+	char *slash = strrchr(data_dir, '/');
+	if (!slash)
+		snprintf(data_dir, sizeof data_dir, ".");
+	else
+		slash[slash == data_dir ? 1 : 0] = '\0';
+	app.data_dir = data_dir;
 	app.divisions = load_divisions();
 	hm_error e;
 	hm_error_clear(&e);
