@@ -77,7 +77,7 @@ run: deps huimin
 # Unit tests (plain and ASan+UBSan builds), then API tests against the
 # sanitizer build of the server; scripts/test-summary prints "N passed, N failed".
 test: deps
-	@$(MAKE) --no-print-directory huimin build/asan/huimin $(REL_UNITS) $(ASAN_UNITS)
+	@$(MAKE) --no-print-directory -j$$(nproc) huimin build/asan/huimin $(REL_UNITS) $(ASAN_UNITS)
 	@scripts/run-tests $(REL_UNITS) $(ASAN_UNITS)
 
 unit: $(REL_UNITS) $(ASAN_UNITS)

@@ -185,6 +185,13 @@ async function stopServer(srv) {
   assert.equal(code, 0, `the server exited with ${code ?? signal} after SIGTERM\nstderr tail:\n${srv.log.slice(-3000)}`);
 }
 
+/** The Set-Cookie headers of a reply (Headers.getSetCookie is Node ≥ 19.7). */
+export function setCookies(headers) {
+  if (headers.getSetCookie) return headers.getSetCookie();
+  const one = headers.get('set-cookie');
+  return one ? [one] : [];
+}
+
 /** An HTTP client with its own session cookie and CSRF token. */
 export function client(base) {
   const c = {
@@ -221,7 +228,7 @@ export function client(base) {
     async login(username, password = PASSWORD) {
       const r = await c.raw('POST', '/api/v1/session', { body: { username, password } });
       if (r.status === 201) {
-        const sc = r.headers.getSetCookie().find((s) => s.startsWith('hm_session='));
+        const sc = setCookies(r.headers).find((s) => s.startsWith('hm_session='));
         c.cookie = sc ? sc.split(';')[0] : null;
         c.csrf = r.json?.csrf_token ?? null;
         c.setCookie = sc;
