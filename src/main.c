@@ -76,7 +76,9 @@ static const struct {
 		 "  huimin user add --username U --role R [--org 机构代码] [--name 姓名] --password-stdin\n"
 		 "  huimin user passwd --username U --password-stdin\n"
 		 "  huimin user disable --username U\n"
-		 "  角色: caseworker 经办人, reviewer 审核人（区级）; approver 审批人, finance 财务, admin 管理员, leader 领导（市级）\n"
+		 "  角色: caseworker 经办人, reviewer 审核人（区级）; approver 审批人, finance 财务, admin 管理员, leader 领导（市级）;\n"
+		 "        hotline_operator 热线话务员, hotline_supervisor 热线督办员（市级）; dept_clerk 承办单位经办人（市或区）;\n"
+		 "        butler 项目管家, butler_admin 审批局管理员（区级）\n"
 		 "  机构代码: 370400 市；370402 市中区 370403 薛城区 370404 峄城区 370405 台儿庄区 370406 山亭区 370481 滕州市\n"},
 };
 

@@ -29,7 +29,29 @@ static const char *const admin[] = {
 	"user:manage", "calendar:write", "audit:read", "org:read", NULL};
 static const char *const leader[] = {
 	"fund:child:read", "fund:application:read", "fund:ledger:read", "fund:donation:read",
-	"fund:books:read", "audit:read", NULL};
+	"fund:books:read", "hotline:appeal:read", "hotline:stats:read", "butler:project:read",
+	"butler:stats:read", "audit:read", NULL};
+
+/* The citizen hotline: operators take and dispatch appeals and call back;
+ * supervisors watch deadlines, settle disputed dispatches and issue 督办单;
+ * a department clerk sees only what was dispatched to the department. */
+static const char *const hotline_operator[] = {
+	"hotline:appeal:read", "hotline:appeal:create", "hotline:appeal:dispatch", "hotline:callback",
+	"hotline:caller:view", "hotline:programme:manage", "hotline:stats:read", "audit:read", NULL};
+static const char *const hotline_supervisor[] = {
+	"hotline:appeal:read", "hotline:appeal:dispatch", "hotline:appeal:supervise", "hotline:dispatch:review",
+	"hotline:caller:view", "hotline:catalog:manage", "hotline:stats:read", "audit:read", NULL};
+static const char *const dept_clerk[] = {
+	"hotline:appeal:read", "hotline:appeal:handle", "audit:read", NULL};
+
+/* The project butler: a butler serves the projects of their team; the
+ * approval bureau's administrator keeps projects, teams and assignments. */
+static const char *const butler[] = {
+	"butler:project:read", "butler:project:write", "butler:visit:write", "butler:question:write",
+	"butler:stats:read", "audit:read", NULL};
+static const char *const butler_admin[] = {
+	"butler:project:read", "butler:project:write", "butler:team:manage", "butler:visit:write",
+	"butler:question:write", "butler:stats:read", "audit:read", NULL};
 
 static const hm_role roles[] = {
 	{"caseworker", "经办人", "district", caseworker},
@@ -38,9 +60,15 @@ static const hm_role roles[] = {
 	{"finance", "财务", "city", finance},
 	{"admin", "管理员", "city", admin},
 	{"leader", "领导", "city", leader},
+	{"hotline_operator", "热线话务员", "city", hotline_operator},
+	{"hotline_supervisor", "热线督办员", "city", hotline_supervisor},
+	{"dept_clerk", "承办单位经办人", "any", dept_clerk},
+	{"butler", "项目管家", "district", butler},
+	{"butler_admin", "审批局管理员", "district", butler_admin},
 };
 
-static const hm_role *const role_list[] = {&roles[0], &roles[1], &roles[2], &roles[3], &roles[4], &roles[5], NULL};
+static const hm_role *const role_list[] = {&roles[0], &roles[1], &roles[2], &roles[3], &roles[4], &roles[5],
+					   &roles[6], &roles[7], &roles[8], &roles[9], &roles[10], NULL};
 
 const hm_role *perm_role(const char *code)
 {

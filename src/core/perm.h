@@ -12,7 +12,7 @@
 typedef struct hm_role {
 	const char *code;        /* caseworker, reviewer, approver, finance, admin, leader */
 	const char *name;        /* Chinese title */
-	const char *level;       /* "city" or "district": where users of this role sit */
+	const char *level;       /* "city", "district" or "any": where users of this role sit */
 	const char *const *perms;/* NULL-terminated */
 } hm_role;
 

@@ -144,7 +144,7 @@ hm_err user_create(hm_db *db, int64_t at, int64_t actor_id, const char *username
 	hm_err err = org_by_code(db, org_code, &org, e);
 	if (err)
 		return err;
-	if (strcmp(org.level, r->level) != 0)
+	if (strcmp(r->level, "any") != 0 && strcmp(org.level, r->level) != 0)
 		return hm_failf(e, HM_E_ORG_ROLE_MISMATCH, "org", "%s须属于%s级机构", r->name,
 				strcmp(r->level, "city") == 0 ? "市" : "区（市）");
 	if ((err = password_check_strength(password, e)))

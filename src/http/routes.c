@@ -122,5 +122,7 @@ const hm_route hm_routes[] = {
 	{"GET", "/api/v1/fund/attachments/{id}", attachment_get_handler, RO, "fund:attachment:download", "附件信息"},
 	{"GET", "/api/v1/fund/attachments/{id}/content", attachment_download_handler, RO, "fund:attachment:download",
 	 "下载附件（留痕）"},
+	/* ---- citizen hotline ---- */
+	/* ---- project butler ---- */
 	{NULL, NULL, NULL, 0, NULL, NULL},
 };
