@@ -20,7 +20,7 @@ ASAN_OBJS := $(SRCS:%.c=build/asan/%.o) build/asan/gen/embedded.o
 REL_UNITS := $(UNIT_SRCS:tests/unit/%.c=build/rel/unit/%)
 ASAN_UNITS:= $(UNIT_SRCS:tests/unit/%.c=build/asan/unit/%)
 
-.PHONY: all deps run test unit api clean format asan
+.PHONY: all deps run test unit api clean format asan fuzz fuzz-build crash web
 
 all: huimin
 
@@ -31,6 +31,12 @@ huimin: build/rel/huimin
 	@cp build/rel/huimin huimin.tmp && mv -f huimin.tmp huimin
 
 asan: build/asan/huimin
+
+# The browser app (Vue 3 + Element Plus, built by Vite) served from web/dist.
+WEB_SRC := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.js web/package-lock.json
+web: web/dist/index.html
+web/dist/index.html: $(WEB_SRC)
+	npm --prefix web run build
 
 build/gen/embedded.c: tools/embed.c $(EMBED_IN)
 	@mkdir -p build/gen
@@ -67,9 +73,54 @@ build/asan/unit/%: build/asan/tests/unit/%.o $(ASAN_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ASAN_FLAGS) -o $@ $^ $(LIBS) -lcmocka
 
+# ---- fuzzing and the crash test (docs/reliability.md) ----------------------
+# libFuzzer targets, one per parser: fuzz/fuzz_<t>.c. Built with clang
+# (build/fuzz/bin/fuzz_<t>) and, as replayers of fuzz/corpus/<t>/ and
+# fuzz/regressions/<t>/, with the ASan build and fuzz/replay.c
+# (build/asan/fuzz/fuzz_<t>, run by make test like a unit test).
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_TEST_SECONDS ?= 8
+CRASH_KILLS  ?= 100
+FUZZ_NAMES   := $(sort $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c)))
+FUZZ_FLAGS   := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+# clang only: it flags the multi-line SQL strings of designated initialisers
+FUZZ_WARN    := -Wno-string-concatenation
+FUZZ_OBJS    := $(SRCS:%.c=build/fuzz/%.o) build/asan/gen/embedded.o
+FUZZ_COMMON  := fuzz/common.o fuzz/api_harness.o
+FUZZ_BINS    := $(FUZZ_NAMES:%=build/fuzz/bin/fuzz_%)
+FUZZ_REPLAYS := $(FUZZ_NAMES:%=build/asan/fuzz/fuzz_%)
+
+build/fuzz/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CFLAGS_BASE) $(FUZZ_WARN) -I. $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+build/asan/fuzz/%.o: fuzz/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) -I. $(ASAN_FLAGS) -MMD -MP -c $< -o $@
+
+build/fuzz/bin/fuzz_%: build/fuzz/fuzz/fuzz_%.o $(FUZZ_COMMON:%=build/fuzz/%) $(FUZZ_OBJS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+
+build/asan/fuzz/fuzz_%: build/asan/fuzz/fuzz_%.o $(FUZZ_COMMON:fuzz/%=build/asan/fuzz/%) build/asan/fuzz/replay.o $(ASAN_OBJS)
+	$(CC) $(ASAN_FLAGS) -o $@ $^ $(LIBS)
+
+fuzz-build: $(FUZZ_BINS) $(FUZZ_REPLAYS)
+
+# Each target for FUZZ_SECONDS (default 60): make fuzz FUZZ_SECONDS=600
+fuzz: deps
+	@$(MAKE) --no-print-directory -j$$(nproc) fuzz-build
+	@fuzz/run $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+# SIGKILL the release server CRASH_KILLS times under write load (default 100)
+crash: deps
+	@$(MAKE) --no-print-directory -j$$(nproc) huimin
+	@CRASH_KILLS=$(CRASH_KILLS) tests/crash/run
+
 # First start: create the database with the federations, the opening
 # capital, one demo user per role (passwords printed once) and demo data.
-run: deps huimin
+run: deps huimin web
 	@mkdir -p var
 	@[ -f var/huimin.db ] || ./huimin init --db var/huimin.db --demo
 	./huimin serve --db var/huimin.db --listen 127.0.0.1:8080
@@ -77,7 +128,7 @@ run: deps huimin
 # Unit tests (plain and ASan+UBSan builds), then API tests against the
 # sanitizer build of the server; scripts/test-summary prints "N passed, N failed".
 test: deps
-	@$(MAKE) --no-print-directory -j$$(nproc) huimin build/asan/huimin $(REL_UNITS) $(ASAN_UNITS)
+	@$(MAKE) --no-print-directory -j$$(nproc) huimin build/asan/huimin $(REL_UNITS) $(ASAN_UNITS) web
 	@scripts/run-tests $(REL_UNITS) $(ASAN_UNITS)
 
 unit: $(REL_UNITS) $(ASAN_UNITS)

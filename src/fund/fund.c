@@ -97,6 +97,23 @@ char *fund_mask_phone(const char *phone, char *buf, size_t n)
 	return buf;
 }
 
+bool fund_phone_valid(const char *p)
+{
+	size_t n = strlen(p);
+	/* a mobile number: 1, then 3–9, then nine digits */
+	if (n == 11 && p[0] == '1' && p[1] >= '3' && p[1] <= '9' && strspn(p, "0123456789") == 11)
+		return true;
+	/* a landline with its area code: 0NN(N)-NNNNNNN(N), the dash optional */
+	size_t area = strspn(p, "0123456789");
+	if (p[0] != '0' || area < 3)
+		return false;
+	if (p[area] == '-') {
+		size_t local = strspn(p + area + 1, "0123456789");
+		return area <= 4 && (local == 7 || local == 8) && p[area + 1 + local] == '\0';
+	}
+	return p[area] == '\0' && n >= 10 && n <= 12;
+}
+
 static bool household_valid(const fund_child *ch, int32_t today)
 {
 	if (strcmp(ch->household_status, "none") == 0)
@@ -218,6 +235,9 @@ static hm_err child_validate(const fund_ctx *c, fund_child *ch, bool check_id, h
 		return hm_failf(e, HM_E_BAD_DATE, "birth_date", "出生日期不能晚于今天");
 	if (!divisions_is_zaozhuang_county(c->div, ch->hukou_district))
 		return hm_fail(e, HM_E_CHILD_DISTRICT, "hukou_district");
+	if (!fund_phone_valid(ch->guardian_phone))
+		return hm_failf(e, HM_E_BAD_VALUE, "guardian_phone",
+				"联系电话应为 11 位手机号码或带区号的固定电话（如 0632-3311161）");
 	if (ch->ncategories == 0)
 		return hm_fail(e, HM_E_CHILD_NO_CATEGORY, "categories");
 	for (int i = 0; i < ch->ncategories; i++) {
@@ -286,6 +306,8 @@ hm_err fund_child_update(const fund_ctx *c, int64_t id, fund_child *in, hm_error
 		return err;
 	in->id = id;
 	memcpy(in->id_number, old.id_number, sizeof in->id_number);
+	if (!in->guardian_phone[0])
+		memcpy(in->guardian_phone, old.guardian_phone, sizeof in->guardian_phone);
 	if ((err = child_validate(c, in, false, e)))
 		return err;
 	/* the ID number fixes birth date and sex for life */

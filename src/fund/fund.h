@@ -169,6 +169,7 @@ hm_err fund_app_act(const fund_ctx *c, int64_t id, fund_action a, const char *no
 
 typedef struct fund_app_filter {
 	const char *district, *status, *category;
+	int64_t child_id;       /* 0 = any */
 	int emergency;          /* -1 any, 0 no, 1 yes */
 	bool overdue;
 	int page, page_size;
@@ -214,6 +215,9 @@ hm_err fund_stats_get(const fund_ctx *c, fund_stats *out, hm_error *e);
  * audit history: HM_OK, or the entity's not_found code. */
 hm_err fund_entity_visible(const fund_ctx *c, const char *entity, int64_t id, hm_error *e);
 
+/* A mobile (11 digits) or landline with area code (0632-3311161); a masked
+ * value such as 139****5678 is refused, so it can never be stored. */
+bool fund_phone_valid(const char *phone);
 /* Mask a phone number for display: 138****5678. */
 char *fund_mask_phone(const char *phone, char *buf, size_t n);
 

@@ -421,7 +421,8 @@ hm_err fund_db_app_event(hm_db *db, int64_t app_id, int64_t now, int64_t actor_i
 	" AND ($4 = '' OR EXISTS (SELECT 1 FROM child_categories k WHERE k.child_id = a.child_id AND k.category = $4))" \
 	" AND ($5 < 0 OR a.emergency = $5)"                                                                       \
 	" AND ($6 = 0 OR (a.status IN ('accepted', 'reviewed') AND a.decision_due <= $7)"                        \
-	" OR (a.emergency = 1 AND a.status IN ('accepted', 'reviewed', 'approved') AND a.payment_due <= $7))"
+	" OR (a.emergency = 1 AND a.status IN ('accepted', 'reviewed', 'approved') AND a.payment_due <= $7))" \
+	" AND ($8 = 0 OR a.child_id = $8)"
 
 static void bind_app_filter(hm_stmt *st, int64_t scope, int64_t now, const fund_app_filter *f)
 {
@@ -432,6 +433,7 @@ static void bind_app_filter(hm_stmt *st, int64_t scope, int64_t now, const fund_
 	db_bind_int(st, 5, f->emergency);
 	db_bind_int(st, 6, f->overdue);
 	db_bind_int(st, 7, now);
+	db_bind_int(st, 8, f->child_id);
 }
 
 hm_err fund_db_app_list(hm_db *db, int64_t scope, int64_t now, const fund_app_filter *f, fund_app_visit visit,
@@ -444,12 +446,12 @@ hm_err fund_db_app_list(hm_db *db, int64_t scope, int64_t now, const fund_app_fi
 	if (db_step(st) != DB_ROW)
 		return db_error(db, e);
 	*total = db_col_int(st, 0);
-	st = db_stmt(db, "SELECT " APP_COLS APP_FILTER " ORDER BY a.id DESC LIMIT $8 OFFSET $9", e);
+	st = db_stmt(db, "SELECT " APP_COLS APP_FILTER " ORDER BY a.id DESC LIMIT $9 OFFSET $10", e);
 	if (!st)
 		return e->err;
 	bind_app_filter(st, scope, now, f);
-	db_bind_int(st, 8, f->page_size);
-	db_bind_int(st, 9, (int64_t)(f->page - 1) * f->page_size);
+	db_bind_int(st, 9, f->page_size);
+	db_bind_int(st, 10, (int64_t)(f->page - 1) * f->page_size);
 	int rc;
 	while ((rc = db_step(st)) == DB_ROW) {
 		fund_app a;

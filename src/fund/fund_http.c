@@ -2,6 +2,7 @@
 #include "fund/fund_http.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fund/fund.h"
@@ -57,7 +58,7 @@ static const jfield child_update_spec[] = {
 	{"household_cert_to", JF_STRING, false, 0, 10, NULL, 0},
 	{"guardian_name", JF_STRING, true, 1, 32, NULL, 0},
 	{"guardian_relation", JF_STRING, true, 1, 16, NULL, 0},
-	{"guardian_phone", JF_STRING, true, 1, 20, NULL, 0},
+	{"guardian_phone", JF_STRING, false, 1, 20, NULL, 0}, /* absent: unchanged (replies only show it masked) */
 	{"address", JF_STRING, false, 0, 200, NULL, 0},
 	END,
 };
@@ -544,8 +545,8 @@ static const export_col app_cols[] = {
 
 hm_err fund_apps_list_handler(hm_req *r)
 {
-	static const char *const allowed[] = {"district", "status", "category", "emergency", "overdue", "page", "page_size",
-					      "format", NULL};
+	static const char *const allowed[] = {"district", "status", "category", "emergency", "overdue", "child_id", "page",
+					      "page_size", "format", NULL};
 	fund_app_filter f = {0};
 	int overdue;
 	bool xlsx;
@@ -554,6 +555,13 @@ hm_err fund_apps_list_handler(hm_req *r)
 	    (err = query_bool(r, "overdue", &overdue)))
 		return err;
 	f.overdue = overdue == 1;
+	const char *cid = qarg(r, "child_id");
+	if (cid[0]) {
+		char *end;
+		f.child_id = strtoll(cid, &end, 10);
+		if (*end || f.child_id <= 0)
+			return hm_failf(&r->err, HM_E_BAD_QUERY, "child_id", "查询参数 child_id 应为正整数");
+	}
 	f.district = qarg(r, "district");
 	f.status = qarg(r, "status");
 	f.category = qarg(r, "category");
@@ -653,7 +661,7 @@ hm_err fund_stats_handler(hm_req *r)
 							 (json_int_t)s.monthly[i].income, "expense",
 							 (json_int_t)s.monthly[i].expense));
 	/* the overdue list: the first page of overdue applications */
-	fund_app_filter f = {"", "", "", -1, true, 1, 20};
+	fund_app_filter f = {.district = "", .status = "", .category = "", .emergency = -1, .overdue = true, .page = 1, .page_size = 20};
 	struct list_acc acc = {json_array(), &r->user, r->now};
 	int64_t total;
 	if ((err = fund_app_list(&c, &f, app_visit, &acc, &total, &r->err))) {

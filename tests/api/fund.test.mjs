@@ -176,6 +176,8 @@ describe('fund', () => {
       { name: 'name 33 characters', body: () => childBody({ name: '张'.repeat(33) }), status: 422, code: 'request.too_long', field: 'name' },
       { name: 'categories not an array', body: () => childBody({ categories: 'left_behind' }), status: 400, code: 'request.invalid_type', field: 'categories' },
       { name: 'unknown field', body: () => childBody({ nickname: '小明' }), status: 400, code: 'request.unknown_field', field: 'nickname' },
+      { name: 'phone too short', body: () => childBody({ guardian_phone: '139' }), status: 422, code: 'request.invalid_value', field: 'guardian_phone' },
+      { name: 'a masked phone', body: () => childBody({ guardian_phone: '139****5678' }), status: 422, code: 'request.invalid_value', field: 'guardian_phone' },
     ];
     for (const t of cases) {
       it(`${t.name} → ${t.status} ${t.code}`, async () => {
@@ -210,6 +212,15 @@ describe('fund', () => {
     expectReply(await U.cw.put(`${C}/${child1.id}`, { ...rest, id_number: makeId('370402', '20150607', 999) }), 400, 'request.unknown_field', 'id_number');
     assert.equal(expectReply(await U.cw.get(`${C}/${child1.id}`), 200).child.id_number, masked(id_number));
     expectReply(await U.cw.put(`${C}/999999`, rest), 404, 'child.not_found');
+    // replies show the phone masked: an edit that leaves it out keeps it, and
+    // the masked value sent back is refused rather than stored
+    const { guardian_phone, ...noPhone } = rest;
+    expectReply(await U.cw.put(`${C}/${child1.id}`, noPhone), 200);
+    expectReply(await U.cw.put(`${C}/${child1.id}`, { ...rest, guardian_phone: r.child.guardian_phone }), 422, 'request.invalid_value', 'guardian_phone');
+    const full = expectReply(await U.cw.put(`${C}/${child1.id}`, { ...noPhone, guardian_phone: '0632-3311161' }), 200);
+    assert.equal(full.child.guardian_phone, '063****1161');
+    expectReply(await U.cw.put(`${C}/${child1.id}`, { ...noPhone, guardian_phone }), 200);
+    assert.equal(expectReply(await U.cw.get(`${C}/${child1.id}`), 200).child.guardian_phone, r.child.guardian_phone);
   });
 
   it('a caseworker files an application → 201 submitted, no clock yet', async () => {
@@ -487,6 +498,10 @@ describe('fund', () => {
     };
     const paid = await list('status=paid&page_size=100');
     assert.ok(paid.items.length >= 2 && paid.items.every((x) => x.status === 'paid'), paid.brief);
+    // one child's applications, for the child's page
+    const mine = await list(`child_id=${paid.items[0].child.id}&page_size=100`);
+    assert.ok(mine.total >= 1 && mine.items.every((x) => x.child.id === paid.items[0].child.id), mine.brief);
+    expectReply(await U.ap.get(`${A}?child_id=abc`), 400, 'request.invalid_query', 'child_id');
     assert.ok(paid.items.some((x) => x.id === app1.id), paid.brief);
     const em = await list('emergency=true&page_size=100');
     assert.ok(em.items.every((x) => x.emergency === true) && em.items.some((x) => x.id === emerg.id), em.brief);

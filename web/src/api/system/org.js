@@ -1,0 +1,5 @@
+import request from '@/utils/request'
+
+export function listOrgs() {
+  return request({ url: '/orgs', method: 'GET' })
+}
