@@ -11,8 +11,10 @@
 #include "core/embedded.h"
 #include "core/hmtime.h"
 #include "core/users.h"
+#include "butler/butler_http.h"
 #include "fund/care_http.h"
 #include "fund/fund_http.h"
+#include "hotline/hotline_http.h"
 #include "http/session.h"
 
 #define END {NULL, 0, false, 0, 0, NULL, 0}
@@ -70,6 +72,10 @@ hm_err dicts_handler(hm_req *r)
 	json_object_set_new(d, "roles", roles);
 	json_object_update_missing(d, care);
 	json_decref(care);
+	json_t *hotline = hotline_dicts_json(), *butler = butler_dicts_json();
+	json_object_update_missing(d, hotline);
+	json_decref(hotline);
+	json_object_set_new(d, "butler", butler);
 	json_t *districts = json_array();
 	hm_err err = orgs_list(r->db, district_visit, districts, &r->err);
 	json_object_set_new(d, "districts", districts);
@@ -117,6 +123,13 @@ hm_err audit_list_handler(hm_req *r)
 	};
 	if (strcmp(entity, "care_provider") == 0) {
 		if ((err = care_audit_visible(r, entity, id)))
+			return err;
+	} else if (strcmp(entity, "butler_project") == 0 || strcmp(entity, "butler_team") == 0) {
+		if ((err = butler_audit_visible(r, entity, id)))
+			return err;
+	} else if (strcmp(entity, "appeal") == 0 || strcmp(entity, "hotline_programme") == 0 ||
+		   strcmp(entity, "missed_call") == 0) {
+		if ((err = hotline_audit_visible(r, entity, id)))
 			return err;
 	} else if (strcmp(entity, "child") == 0 || strcmp(entity, "application") == 0) {
 		if ((err = fund_audit_visible(r, entity, id)))

@@ -1,10 +1,12 @@
 /* The route table: every URL huimin answers, who may call it, and what it
  * does. docs/openapi.yaml and docs/permissions follow this table; a test
  * checks that they agree. */
+#include "butler/butler_http.h"
 #include "fund/books_http.h"
 #include "fund/donation_http.h"
 #include "fund/care_http.h"
 #include "fund/fund_http.h"
+#include "hotline/hotline_http.h"
 #include "http/core_http.h"
 #include "http/server.h"
 #include "http/session.h"
@@ -123,6 +125,67 @@ const hm_route hm_routes[] = {
 	{"GET", "/api/v1/fund/attachments/{id}/content", attachment_download_handler, RO, "fund:attachment:download",
 	 "下载附件（留痕）"},
 	/* ---- citizen hotline ---- */
+	{"GET", "/api/v1/hotline/appeals", hotline_appeals_list_handler, RO, "hotline:appeal:read", "热线诉求列表"},
+	{"POST", "/api/v1/hotline/appeals", hotline_appeal_create_handler, W, "hotline:appeal:create", "受理诉求"},
+	{"GET", "/api/v1/hotline/appeals/{id}", hotline_appeal_get_handler, RO, "hotline:appeal:read", "诉求详情"},
+	{"POST", "/api/v1/hotline/appeals/{id}/caller-phone", hotline_appeal_phone_handler, W, "hotline:caller:view",
+	 "查看完整来电号码（留痕）"},
+	{"POST", "/api/v1/hotline/appeals/{id}/dispatch", hotline_appeal_dispatch_handler, W, "hotline:appeal:dispatch", "派单"},
+	{"POST", "/api/v1/hotline/appeals/{id}/sign", hotline_appeal_sign_handler, W, "hotline:appeal:handle", "签收"},
+	{"POST", "/api/v1/hotline/appeals/{id}/reply", hotline_appeal_reply_handler, W, "hotline:appeal:handle", "答复"},
+	{"POST", "/api/v1/hotline/appeals/{id}/return", hotline_appeal_return_handler, W, "hotline:appeal:handle", "退单"},
+	{"POST", "/api/v1/hotline/appeals/{id}/return-review", hotline_appeal_return_review_handler, W, "hotline:dispatch:review",
+	 "审核退单（改派或维持）"},
+	{"POST", "/api/v1/hotline/appeals/{id}/extension", hotline_appeal_extension_handler, W, "hotline:appeal:handle", "申请延期"},
+	{"POST", "/api/v1/hotline/appeals/{id}/extension-review", hotline_appeal_extension_review_handler, W, "hotline:appeal:supervise",
+	 "审批延期"},
+	{"POST", "/api/v1/hotline/appeals/{id}/callback", hotline_appeal_callback_handler, W, "hotline:callback", "回访"},
+	{"POST", "/api/v1/hotline/appeals/{id}/supervise", hotline_appeal_supervise_handler, W, "hotline:appeal:supervise", "督办"},
+	{"POST", "/api/v1/hotline/appeals/{id}/supervision-response", hotline_appeal_supervision_response_handler, W,
+	 "hotline:appeal:handle", "督办反馈"},
+	{"GET", "/api/v1/hotline/appeals/{id}/duplicates", hotline_appeal_duplicates_handler, RO, "hotline:appeal:read", "疑似重复诉求"},
+	{"POST", "/api/v1/hotline/appeals/{id}/merge", hotline_appeal_merge_handler, W, "hotline:appeal:create", "合并重复诉求"},
+	{"GET", "/api/v1/hotline/programmes", hotline_programmes_list_handler, RO, "hotline:appeal:read", "直播节目列表"},
+	{"POST", "/api/v1/hotline/programmes", hotline_programme_create_handler, W, "hotline:programme:manage",
+	 "安排直播节目"},
+	{"GET", "/api/v1/hotline/programmes/{id}", hotline_programme_get_handler, RO, "hotline:appeal:read", "直播节目"},
+	{"GET", "/api/v1/hotline/programmes/{id}/board", hotline_programme_board_handler, RO, "hotline:appeal:read",
+	 "节目诉求跟踪板"},
+	{"GET", "/api/v1/hotline/departments", hotline_departments_list_handler, RO, "hotline:appeal:read", "承办单位列表"},
+	{"GET", "/api/v1/hotline/departments/{id}/members", hotline_department_members_handler, RO,
+	 "hotline:catalog:manage", "承办单位成员"},
+	{"POST", "/api/v1/hotline/departments/{id}/members", hotline_department_member_add_handler, W,
+	 "hotline:catalog:manage", "添加承办单位成员"},
+	{"GET", "/api/v1/hotline/missed-calls", hotline_missed_list_handler, RO, "hotline:callback", "未接来电列表"},
+	{"POST", "/api/v1/hotline/missed-calls", hotline_missed_create_handler, W, "hotline:callback", "登记未接来电"},
+	{"POST", "/api/v1/hotline/missed-calls/{id}/attempts", hotline_missed_attempt_handler, W, "hotline:callback",
+	 "记录回拨"},
+	{"GET", "/api/v1/hotline/stats", hotline_stats_handler, RO, "hotline:stats:read", "热线数据看板"},
 	/* ---- project butler ---- */
+	{"GET", "/api/v1/butler/catalogue", butler_catalogue_handler, RO, "butler:project:read", "审批事项目录和规则（材料、流程、时限、依据）"},
+	{"GET", "/api/v1/butler/teams", butler_teams_list_handler, RO, "butler:project:read", "项目管家团队列表"},
+	{"POST", "/api/v1/butler/teams", butler_team_create_handler, W, "butler:team:manage", "新建项目管家团队"},
+	{"POST", "/api/v1/butler/teams/{id}/members", butler_member_add_handler, W, "butler:team:manage", "加入团队成员"},
+	{"DELETE", "/api/v1/butler/teams/{id}/members/{user_id}", butler_member_remove_handler, W, "butler:team:manage", "移出团队成员"},
+	{"GET", "/api/v1/butler/projects", butler_projects_list_handler, RO, "butler:project:read", "重点项目审批进度台账"},
+	{"POST", "/api/v1/butler/projects", butler_project_create_handler, W, "butler:project:write", "登记重点项目（生成审批清单）"},
+	{"GET", "/api/v1/butler/projects/{id}", butler_project_get_handler, RO, "butler:project:read", "重点项目详情（审批清单、帮包历史）"},
+	{"PUT", "/api/v1/butler/projects/{id}", butler_project_update_handler, W, "butler:project:write", "修改重点项目台账"},
+	{"POST", "/api/v1/butler/projects/{id}/assign", butler_project_assign_handler, W, "butler:team:manage", "分配帮包团队（一对一帮包）"},
+	{"POST", "/api/v1/butler/projects/{id}/buildings", butler_building_add_handler, W, "butler:project:write", "增加单体建筑（按单体办理的事项）"},
+	{"GET", "/api/v1/butler/procedures", butler_procs_list_handler, RO, "butler:project:read", "审批事项清单（可只看未办结）"},
+	{"POST", "/api/v1/butler/procedures/{id}/status", butler_proc_status_handler, W, "butler:project:write", "更改审批事项状态"},
+	{"POST", "/api/v1/butler/projects/{id}/notices", butler_notice_create_handler, W, "butler:project:write", "出具一次性告知书"},
+	{"GET", "/api/v1/butler/notices", butler_notices_list_handler, RO, "butler:project:read", "一次性告知书列表"},
+	/* a GET that writes (each print is counted and audited), like the
+	 * receipt print: no CSRF token from a link; SameSite=Strict cookie */
+	{"GET", "/api/v1/butler/notices/{id}/pdf", butler_notice_pdf_handler, W | R_NOCSRF, "butler:project:write", "打印一次性告知书（PDF，留痕）"},
+	{"POST", "/api/v1/butler/notices/{id}/delivery", butler_notice_deliver_handler, W, "butler:project:write", "登记告知书送达"},
+	{"GET", "/api/v1/butler/visits", butler_visits_list_handler, RO, "butler:project:read", "走访记录列表"},
+	{"POST", "/api/v1/butler/projects/{id}/visits", butler_visit_create_handler, W, "butler:visit:write", "记录实地走访"},
+	{"GET", "/api/v1/butler/questions", butler_questions_list_handler, RO, "butler:project:read", "企业问题列表"},
+	{"POST", "/api/v1/butler/projects/{id}/questions", butler_question_create_handler, W, "butler:question:write", "记录企业问题（当场答复或转交部门）"},
+	{"POST", "/api/v1/butler/questions/{id}/answer", butler_question_answer_handler, W, "butler:question:write", "登记部门答复"},
+	{"GET", "/api/v1/butler/stats", butler_stats_handler, RO, "butler:stats:read", "项目管家数据看板"},
 	{NULL, NULL, NULL, 0, NULL, NULL},
 };

@@ -1,0 +1,340 @@
+/* The citizen hotline (枣庄市民热线, DOMAIN.md §2): appeals (诉求) from the
+ * phone lines, WeChat, the web form and live programmes, followed from
+ * intake through dispatch (派单), signing (签收), handling and reply to the
+ * callback (回访) and the caller's verdict.
+ *
+ * Rules, nearest binding first (FACTS.md "Hotline"):
+ * - 《山东省政务服务热线管理办法》(2020): the 承办单位 replies within 5 working
+ *   days of dispatch (per category in data/hotline_catalog.tsv); complex
+ *   cases extended to at most 10 working days in total, approved by the
+ *   hotline office; a misrouted appeal is returned within 2 working days of
+ *   dispatch with a reason, and the office reviews the dispute.
+ * - Shandong's provincial complaint line: yellow warning one working day
+ *   before due, red from the first overdue working day; 督办单 when overdue or
+ *   still unsatisfied.
+ * - 国办函〔2025〕66号: repeats merged into a main appeal; disputed dispatch
+ *   reviewed by the office; missed calls called back.
+ * - Emergencies (our rule, documented in docs/openapi.yaml): dispatched
+ *   within 2 hours and answered within 24 hours of intake, on the clock.
+ *
+ * Every operation runs in the caller's (the dispatcher's) transaction, writes
+ * the appeal's timeline and appends its audit record there. A department
+ * clerk (permission hotline:appeal:handle) sees only appeals currently
+ * dispatched to one of their departments: the scope is applied in the SQL
+ * of every read, and anything else is "not found". */
+#ifndef HM_HOTLINE_HOTLINE_H
+#define HM_HOTLINE_HOTLINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/calendar.h"
+#include "core/err.h"
+#include "core/perm.h"
+#include "store/store.h"
+
+/* 《山东省政务服务热线管理办法》: default handling period, extension ceiling,
+ * return window; sign-for window from issue 7 (1 working day). */
+#define HOTLINE_HANDLE_WORKDAYS 5
+#define HOTLINE_EXTENSION_MAX_WORKDAYS 10
+#define HOTLINE_RETURN_WORKDAYS 2
+#define HOTLINE_SIGN_WORKDAYS 1
+/* Rework (重办) after an unsatisfied callback: a fresh handling period. */
+#define HOTLINE_REWORK_WORKDAYS 5
+#define HOTLINE_MAX_REWORKS 1
+/* Emergencies: same day, on the clock. */
+#define HOTLINE_EMERGENCY_DISPATCH_HOURS 2
+#define HOTLINE_EMERGENCY_REPLY_HOURS 24
+/* An hours-based deadline turns yellow this long before it falls due. */
+#define HOTLINE_EMERGENCY_YELLOW_SECONDS (2 * 3600)
+/* Repeats: same caller phone and category within this many days (国办函〔2025〕66号 asks
+ * for merging repeats; the window is our suggestion, confirmed by an operator). */
+#define HOTLINE_REPEAT_WINDOW_DAYS 30
+#define HOTLINE_DEPT_MAX 64
+#define HOTLINE_CAT_MAX 128
+
+/* The hotline numbers a phone appeal may come in on (seed). */
+extern const char *const hotline_lines[];
+
+/* ---- catalogue and departments (data, parsed once) --------------------- */
+
+typedef struct hotline_category {
+	char code[48];
+	char parent[48];       /* "" for the first level */
+	char name[64];
+	int since, until;      /* versions in which the code is valid; until 0 = still */
+	int workdays;          /* handling period */
+	char description[256];
+} hotline_category;
+
+/* The current catalogue version. */
+int hotline_catalog_version(void);
+/* Every category ever in the catalogue (static); n gets the count. */
+const hotline_category *hotline_categories(size_t *n);
+/* Category by code (any version), or NULL. Borrowed, static. */
+const hotline_category *hotline_category_find(const char *code);
+/* Is code selectable in the current version? */
+bool hotline_category_current(const char *code);
+/* Is code (or one of its ancestors) equal to scope? */
+bool hotline_category_within(const char *code, const char *scope);
+
+typedef struct hotline_department {
+	int64_t id;
+	char code[48];
+	char org[16];          /* division code of its level */
+	char name[96];
+} hotline_department;
+
+const hotline_department *hotline_departments(size_t *n);
+/* Department by id, or NULL. Borrowed, static. */
+const hotline_department *hotline_department_find(int64_t id);
+
+/* ---- pure rules -------------------------------------------------------- */
+
+typedef enum {
+	HL_DISPATCH,           /* 派单 (registered → dispatched) */
+	HL_SIGN,               /* 签收 (dispatched → signed) */
+	HL_REPLY,              /* 答复 (signed/rework → replied) */
+	HL_RETURN,             /* 退单 (dispatched/signed → return_requested) */
+	HL_REDISPATCH,         /* office re-dispatches a returned appeal (→ dispatched) */
+	HL_INSIST,             /* office keeps the dispatch (→ the status before the return) */
+	HL_CALLBACK_OK,        /* 满意/基本满意 (replied → closed) */
+	HL_CALLBACK_REWORK,    /* 不满意, first time (replied → rework) */
+	HL_CALLBACK_FINAL,     /* 不满意 after rework (replied → closed) */
+	HL_MERGE,              /* (registered → merged) */
+} hotline_action;
+
+/* The status an action leads to from `from`, or NULL when not allowed.
+ * For HL_INSIST, `from` is the status before the return was asked. */
+const char *hotline_next_status(const char *from, hotline_action a);
+/* Chinese name of a status, channel, kind or satisfaction code (or the code). */
+const char *hotline_status_name(const char *status);
+const char *hotline_channel_name(const char *channel);
+const char *hotline_kind_name(const char *kind);
+const char *hotline_satisfaction_name(const char *s);
+/* NULL-terminated code lists. */
+const char *const *hotline_statuses(void);
+const char *const *hotline_channels(void);
+const char *const *hotline_kinds(void);
+
+typedef enum { HL_WARN_NONE = 0, HL_WARN_YELLOW, HL_WARN_RED } hotline_warning;
+/* Warning level of a deadline at now: red once due has passed; yellow from
+ * the working day before the due day (working-day clocks) or within
+ * HOTLINE_EMERGENCY_YELLOW_SECONDS (hour clocks); none without a deadline. */
+hotline_warning hotline_warning_at(hm_calendar *cal, int64_t due, bool in_hours, int64_t now);
+const char *hotline_warning_code(hotline_warning w); /* "none", "yellow", "red" */
+/* The latest due time that is already yellow at now, for working-day
+ * clocks (lists filter on it in SQL). */
+int64_t hotline_yellow_bound(hm_calendar *cal, int64_t now);
+
+/* Mask a phone number: 13812345678 → 138****5678; short numbers → ****. */
+char *hotline_mask_phone(const char *phone, char *buf, size_t n);
+/* A phone number as typed: digits, optional leading +, inner hyphens and
+ * spaces, 7–20 characters. */
+bool hotline_phone_valid(const char *phone);
+/* Are two appeals repeats of one another: same (non-empty) phone, same
+ * category, created within HOTLINE_REPEAT_WINDOW_DAYS? */
+bool hotline_is_repeat(const char *phone_a, const char *cat_a, int64_t at_a, const char *phone_b, const char *cat_b,
+		       int64_t at_b);
+
+/* ---- records ----------------------------------------------------------- */
+
+typedef struct hotline_ctx {
+	hm_db *db;
+	const hm_user *user;
+	int64_t now;
+	hm_calendar *cal;
+} hotline_ctx;
+
+/* The caller's read scope: 0 = everything (hotline staff, leaders), else
+ * the user id of a department clerk. */
+int64_t hotline_scope(const hm_user *u);
+
+typedef struct hotline_appeal {
+	int64_t id;
+	char no[24];                  /* RX2024000012 */
+	char channel[16];
+	char line[16];
+	int64_t programme_id;
+	char kind[16];
+	bool anonymous;
+	char caller_name[100];
+	char caller_phone[24];        /* plain; replies mask it */
+	char place[404];
+	char content[8004];
+	char category[48];
+	int catalog_version;
+	bool emergency;
+	char status[20];
+	char answer[4004];
+	int64_t department_id;
+	int64_t dispatched_at, sign_due, signed_at, due, replied_at, closed_at, created_at, updated_at;
+	bool due_in_hours, estimated;
+	int extended_workdays;
+	char reply[8004];
+	int replied_on_time;          /* -1 unknown */
+	int return_count, rework_count;
+	char satisfaction[16];
+	int64_t main_id;
+	/* derived at now */
+	hotline_warning warning;
+} hotline_appeal;
+
+/* Register an appeal (intake). A consultation with an answer is closed at
+ * once. appeal.* errors on bad input. */
+hm_err hotline_appeal_create(const hotline_ctx *c, hotline_appeal *in, hm_error *e);
+/* Load one appeal visible to the caller (HM_E_APPEAL_NOT_FOUND otherwise). */
+hm_err hotline_appeal_get(const hotline_ctx *c, int64_t id, hotline_appeal *out, hm_error *e);
+/* The caller's full phone number, audited (appeal.view_phone) and entered
+ * in the timeline. */
+hm_err hotline_appeal_reveal_phone(const hotline_ctx *c, int64_t id, char out[24], hm_error *e);
+
+/* The steps. Each loads the appeal in the caller's scope, checks the state
+ * and the clocks, saves, writes the timeline and the audit record; out (may
+ * be NULL) gets the appeal afterwards. */
+hm_err hotline_dispatch(const hotline_ctx *c, int64_t id, int64_t dept_id, const char *note, hotline_appeal *out,
+			hm_error *e);
+hm_err hotline_sign(const hotline_ctx *c, int64_t id, const char *note, hotline_appeal *out, hm_error *e);
+hm_err hotline_reply(const hotline_ctx *c, int64_t id, const char *reply, hotline_appeal *out, hm_error *e);
+hm_err hotline_return(const hotline_ctx *c, int64_t id, const char *reason, hotline_appeal *out, hm_error *e);
+/* The office's ruling on a return: redispatch (to dept_id) or insist. */
+hm_err hotline_return_review(const hotline_ctx *c, int64_t id, bool redispatch, int64_t dept_id, const char *note,
+			     hotline_appeal *out, hm_error *e);
+/* Ask for a total handling period of workdays (≤ 10) before the due. */
+hm_err hotline_extension_request(const hotline_ctx *c, int64_t id, int workdays, const char *reason,
+				 hotline_appeal *out, hm_error *e);
+hm_err hotline_extension_decide(const hotline_ctx *c, int64_t id, bool approve, const char *note, hotline_appeal *out,
+				hm_error *e);
+/* A callback attempt: result reached/no_answer/busy/unreachable; when
+ * reached on a replied appeal, satisfaction decides close or rework. */
+hm_err hotline_callback(const hotline_ctx *c, int64_t id, const char *result, const char *satisfaction,
+			const char *note, hotline_appeal *out, hm_error *e);
+/* Issue a 督办单 (overdue or unsatisfied appeals only); *notice_id gets it. */
+hm_err hotline_supervise(const hotline_ctx *c, int64_t id, const char *note, int64_t *notice_id, hotline_appeal *out,
+			 hm_error *e);
+/* The department answers its latest open 督办单. */
+hm_err hotline_supervision_respond(const hotline_ctx *c, int64_t id, const char *response, hotline_appeal *out,
+				   hm_error *e);
+/* Merge appeal id into main_id (a confirmed repeat). */
+hm_err hotline_merge(const hotline_ctx *c, int64_t id, int64_t main_id, hotline_appeal *out, hm_error *e);
+
+typedef void (*hotline_appeal_visit)(const hotline_appeal *a, void *arg);
+
+/* Repeats suggested for an appeal (same phone and category within the
+ * window, not merged, not itself). */
+hm_err hotline_duplicates(const hotline_ctx *c, int64_t id, hotline_appeal_visit visit, void *arg, hm_error *e);
+
+typedef struct hotline_filter {
+	const char *status, *category, *channel, *warning, *q;
+	int64_t department_id, programme_id;
+	int64_t from, to;             /* created_at range, 0 = open */
+	int emergency;                /* -1 any */
+	bool open_only;               /* not replied, closed or merged */
+	int page, page_size;
+} hotline_filter;
+hm_err hotline_appeal_list(const hotline_ctx *c, const hotline_filter *f, hotline_appeal_visit visit, void *arg,
+			   int64_t *total, hm_error *e);
+
+/* Timeline, oldest first (visibility already checked). */
+typedef void (*hotline_event_visit)(int64_t at, const char *actor, const char *action, const char *from,
+				    const char *to, int64_t dept_id, const char *note, void *arg);
+hm_err hotline_appeal_events(const hotline_ctx *c, int64_t id, hotline_event_visit visit, void *arg, hm_error *e);
+
+typedef struct hotline_extension {
+	int64_t id, department_id;
+	int workdays;
+	char reason[1004], status[12], decision_note[1004];
+	int64_t requested_at, decided_at;
+} hotline_extension;
+typedef void (*hotline_extension_visit)(const hotline_extension *x, void *arg);
+hm_err hotline_appeal_extensions(const hotline_ctx *c, int64_t id, hotline_extension_visit visit, void *arg,
+				 hm_error *e);
+
+typedef struct hotline_supervision {
+	int64_t id, department_id;
+	char reason[16], note[1004], response[2004];
+	int64_t issued_at, responded_at;
+} hotline_supervision;
+typedef void (*hotline_supervision_visit)(const hotline_supervision *s, void *arg);
+hm_err hotline_appeal_supervisions(const hotline_ctx *c, int64_t id, hotline_supervision_visit visit, void *arg,
+				   hm_error *e);
+
+typedef struct hotline_callback_rec {
+	int64_t id, at;
+	char by[64], result[16], satisfaction[16], note[1004];
+} hotline_callback_rec;
+typedef void (*hotline_callback_visit)(const hotline_callback_rec *cb, void *arg);
+/* Callback attempts of an appeal (missed_call false) or a missed call. */
+hm_err hotline_callbacks_list(const hotline_ctx *c, int64_t id, bool missed_call, hotline_callback_visit visit,
+			      void *arg, hm_error *e);
+
+/* ---- programmes -------------------------------------------------------- */
+
+typedef struct hotline_programme {
+	int64_t id;
+	char title[200];
+	int64_t starts_at, ends_at;
+	char guests[1004];
+	char note[2004];
+	char scope[16][48];
+	int nscope;
+	int64_t created_at;
+} hotline_programme;
+
+hm_err hotline_programme_create(const hotline_ctx *c, hotline_programme *in, hm_error *e);
+hm_err hotline_programme_get(const hotline_ctx *c, int64_t id, hotline_programme *out, hm_error *e);
+typedef void (*hotline_programme_visit)(const hotline_programme *p, void *arg);
+hm_err hotline_programme_list(const hotline_ctx *c, int page, int size, hotline_programme_visit visit, void *arg,
+			      int64_t *total, hm_error *e);
+
+/* ---- departments and members ------------------------------------------- */
+
+/* Link a dept_clerk user to a department (audited). */
+hm_err hotline_member_add(const hotline_ctx *c, int64_t dept_id, const char *username, hm_error *e);
+hm_err hotline_member_remove(const hotline_ctx *c, int64_t dept_id, const char *username, hm_error *e);
+typedef void (*hotline_member_visit)(int64_t user_id, const char *username, const char *name, void *arg);
+hm_err hotline_members(const hotline_ctx *c, int64_t dept_id, hotline_member_visit visit, void *arg, hm_error *e);
+/* Departments the user belongs to; n gets how many (at most max). */
+hm_err hotline_user_departments(const hotline_ctx *c, int64_t *ids, int max, int *n, hm_error *e);
+
+/* ---- missed calls ------------------------------------------------------ */
+
+typedef struct hotline_missed_call {
+	int64_t id;
+	char line[16];
+	char caller_phone[24];
+	int64_t missed_at;
+	char status[16];
+	int64_t appeal_id;
+	int attempts;
+	int64_t created_at;
+} hotline_missed_call;
+hm_err hotline_missed_create(const hotline_ctx *c, hotline_missed_call *in, hm_error *e);
+/* Record a call-back attempt; result reached/no_answer/busy/unreachable;
+ * appeal_id (0 = none) links the appeal registered on the call. */
+hm_err hotline_missed_attempt(const hotline_ctx *c, int64_t id, const char *result, const char *note,
+			      int64_t appeal_id, hotline_missed_call *out, hm_error *e);
+typedef void (*hotline_missed_visit)(const hotline_missed_call *m, void *arg);
+hm_err hotline_missed_list(const hotline_ctx *c, const char *status, int page, int size, hotline_missed_visit visit,
+			   void *arg, int64_t *total, hm_error *e);
+hm_err hotline_missed_get(const hotline_ctx *c, int64_t id, hotline_missed_call *out, hm_error *e);
+
+/* ---- figures ----------------------------------------------------------- */
+
+typedef struct hotline_count {
+	char code[48];
+	int64_t count;
+} hotline_count;
+typedef struct hotline_stats {
+	hotline_count by_status[8], by_channel[4], by_category[HOTLINE_CAT_MAX], by_department[HOTLINE_DEPT_MAX];
+	int nstatus, nchannel, ncategory, ndepartment;
+	int64_t total, replied, replied_on_time, rated, satisfied, basically, unsatisfied;
+	int64_t returned, extended, merged, yellow, red;
+} hotline_stats;
+hm_err hotline_stats_get(const hotline_ctx *c, hotline_stats *out, hm_error *e);
+
+/* A canonical text of an appeal, digested into the audit trail. */
+void hotline_appeal_canonical(const hotline_appeal *a, char *buf, size_t n);
+
+#endif

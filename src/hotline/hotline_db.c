@@ -1,0 +1,844 @@
+/* The hotline's SQL. Every appeal read carries the caller's scope ($1: 0 =
+ * everything, else a department clerk's user id); a clerk reaches an appeal
+ * only through its active dispatch to one of the clerk's departments.
+ * Parameters are numbered in order of first appearance (store.h). */
+#include "hotline/hotline_db.h"
+
+#include "core/crypt.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src))
+#define STMT(sql)                              \
+	hm_stmt *st = db_stmt(db, (sql), e);   \
+	if (!st)                               \
+		return e->err
+
+/* The scope condition on an appeal aliased "a", with the scope in $1. */
+#define SCOPE                                                                                               \
+	" ($1 = 0 OR EXISTS (SELECT 1 FROM hotline_dispatches sd JOIN hotline_department_members sm"     \
+	" ON sm.department_id = sd.department_id WHERE sd.appeal_id = a.id AND sd.active = 1 AND sm.user_id = $1))"
+
+static void bind_opt(hm_stmt *st, int i, int64_t v)
+{
+	if (v)
+		db_bind_int(st, i, v);
+	else
+		db_bind_null(st, i);
+}
+
+/* ---- the caller's phone --------------------------------------------------
+ * Every read and write of a caller_phone column goes through this pair: the
+ * number is sealed at rest (core/crypt.h) and repeat detection compares its
+ * keyed hash, caller_phone_hash, since equal numbers seal differently. */
+static hm_err phone_bind(hm_stmt *st, int i, int hash_i, const char *phone, hm_error *e)
+{
+	char blind[65] = "";
+	if (phone[0])
+		crypt_blind(phone, blind);
+	db_bind_text(st, hash_i, blind);
+	return db_bind_sealed(st, i, phone, e);
+}
+
+static void phone_read(hm_stmt *st, int col, char *out, size_t n)
+{
+	db_col_open(st, col, out, n);
+}
+
+/* The sealed columns of the hotline, for resealing and verify. */
+static const sealed_col sealed[] = {
+	{"SELECT id, caller_phone FROM hotline_appeals WHERE caller_phone <> '' AND substr(caller_phone, 1, length($1)) <> $1",
+	 "UPDATE hotline_appeals SET caller_phone = $1, caller_phone_hash = $2 WHERE id = $3",
+	 "SELECT id, caller_phone FROM hotline_appeals WHERE caller_phone <> ''", true},
+	{"SELECT id, caller_phone FROM hotline_missed_calls WHERE caller_phone <> '' AND substr(caller_phone, 1, length($1)) <> $1",
+	 "UPDATE hotline_missed_calls SET caller_phone = $1 WHERE id = $2",
+	 "SELECT id, caller_phone FROM hotline_missed_calls WHERE caller_phone <> ''", false},
+};
+
+hm_err hotline_seal_pending(hm_db *db, int64_t *count, hm_error *e)
+{
+	return store_reseal(db, sealed, sizeof sealed / sizeof sealed[0], count, e);
+}
+
+hm_err hotline_seal_check(hm_db *db, int64_t *bad, hm_error *e)
+{
+	return store_seal_check(db, sealed, sizeof sealed / sizeof sealed[0], bad, e);
+}
+
+/* ---- appeals ------------------------------------------------------------ */
+
+hm_err hotline_db_appeal_insert(hm_db *db, int64_t user_id, int64_t now, hotline_appeal *a, hm_error *e)
+{
+	STMT("INSERT INTO hotline_appeals (channel, line, programme_id, kind, anonymous, caller_name, caller_phone, place,"
+	     " content, category, catalog_version, emergency, status, answer, due, due_in_hours, estimated_due, closed_at,"
+	     " created_by, created_at, updated_at, caller_phone_hash)"
+	     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20, $21)");
+	db_bind_text(st, 1, a->channel);
+	db_bind_text(st, 2, a->line);
+	bind_opt(st, 3, a->programme_id);
+	db_bind_text(st, 4, a->kind);
+	db_bind_int(st, 5, a->anonymous);
+	db_bind_text(st, 6, a->caller_name);
+	hm_err perr = phone_bind(st, 7, 21, a->caller_phone, e);
+	if (perr)
+		return perr;
+	db_bind_text(st, 8, a->place);
+	db_bind_text(st, 9, a->content);
+	db_bind_text(st, 10, a->category);
+	db_bind_int(st, 11, a->catalog_version);
+	db_bind_int(st, 12, a->emergency);
+	db_bind_text(st, 13, a->status);
+	db_bind_text(st, 14, a->answer);
+	bind_opt(st, 15, a->due);
+	db_bind_int(st, 16, a->due_in_hours);
+	db_bind_int(st, 17, a->estimated);
+	bind_opt(st, 18, a->closed_at);
+	db_bind_int(st, 19, user_id);
+	db_bind_int(st, 20, now);
+	hm_err err = db_exec_stmt(st, e);
+	if (!err)
+		a->id = db_last_id(db);
+	return err;
+}
+
+#define APPEAL_COLS                                                                                               \
+	"a.id, a.channel, a.line, coalesce(a.programme_id, 0), a.kind, a.anonymous, a.caller_name, a.caller_phone,"   \
+	" a.place, a.content, a.category, a.catalog_version, a.emergency, a.status, a.answer,"                        \
+	" coalesce(a.department_id, 0), coalesce(a.dispatched_at, 0), coalesce(a.sign_due, 0),"                      \
+	" coalesce(a.signed_at, 0), coalesce(a.due, 0), coalesce(a.replied_at, 0), coalesce(a.closed_at, 0),"        \
+	" a.created_at, a.updated_at, a.due_in_hours, a.estimated_due, a.extended_workdays, a.reply,"                \
+	" coalesce(a.replied_on_time, -1), a.return_count, a.rework_count, a.satisfaction, coalesce(a.main_id, 0)"
+
+static void appeal_row(hm_stmt *st, hotline_appeal *a)
+{
+	memset(a, 0, sizeof *a);
+	a->id = db_col_int(st, 0);
+	COPY(a->channel, db_col_text(st, 1));
+	COPY(a->line, db_col_text(st, 2));
+	a->programme_id = db_col_int(st, 3);
+	COPY(a->kind, db_col_text(st, 4));
+	a->anonymous = db_col_int(st, 5);
+	COPY(a->caller_name, db_col_text(st, 6));
+	phone_read(st, 7, a->caller_phone, sizeof a->caller_phone);
+	COPY(a->place, db_col_text(st, 8));
+	COPY(a->content, db_col_text(st, 9));
+	COPY(a->category, db_col_text(st, 10));
+	a->catalog_version = (int)db_col_int(st, 11);
+	a->emergency = db_col_int(st, 12);
+	COPY(a->status, db_col_text(st, 13));
+	COPY(a->answer, db_col_text(st, 14));
+	a->department_id = db_col_int(st, 15);
+	a->dispatched_at = db_col_int(st, 16);
+	a->sign_due = db_col_int(st, 17);
+	a->signed_at = db_col_int(st, 18);
+	a->due = db_col_int(st, 19);
+	a->replied_at = db_col_int(st, 20);
+	a->closed_at = db_col_int(st, 21);
+	a->created_at = db_col_int(st, 22);
+	a->updated_at = db_col_int(st, 23);
+	a->due_in_hours = db_col_int(st, 24);
+	a->estimated = db_col_int(st, 25);
+	a->extended_workdays = (int)db_col_int(st, 26);
+	COPY(a->reply, db_col_text(st, 27));
+	a->replied_on_time = (int)db_col_int(st, 28);
+	a->return_count = (int)db_col_int(st, 29);
+	a->rework_count = (int)db_col_int(st, 30);
+	COPY(a->satisfaction, db_col_text(st, 31));
+	a->main_id = db_col_int(st, 32);
+}
+
+hm_err hotline_db_appeal_get(hm_db *db, int64_t scope, int64_t id, hotline_appeal *out, hm_error *e)
+{
+	STMT("SELECT " APPEAL_COLS " FROM hotline_appeals a WHERE" SCOPE " AND a.id = $2");
+	db_bind_int(st, 1, scope);
+	db_bind_int(st, 2, id);
+	hm_err err = db_row(st, HM_E_APPEAL_NOT_FOUND, "id", e);
+	if (!err)
+		appeal_row(st, out);
+	return err;
+}
+
+hm_err hotline_db_appeal_phone(hm_db *db, int64_t scope, int64_t id, char *out, size_t n, hm_error *e)
+{
+	STMT("SELECT a.caller_phone FROM hotline_appeals a WHERE" SCOPE " AND a.id = $2");
+	db_bind_int(st, 1, scope);
+	db_bind_int(st, 2, id);
+	hm_err err = db_row(st, HM_E_APPEAL_NOT_FOUND, "id", e);
+	if (!err)
+		phone_read(st, 0, out, n);
+	return err;
+}
+
+hm_err hotline_db_appeal_save(hm_db *db, int64_t now, const hotline_appeal *a, hm_error *e)
+{
+	STMT("UPDATE hotline_appeals SET status = $1, department_id = $2, dispatched_at = $3, sign_due = $4,"
+	     " signed_at = $5, due = $6, due_in_hours = $7, estimated_due = $8, extended_workdays = $9, reply = $10,"
+	     " replied_at = $11, replied_on_time = $12, return_count = $13, rework_count = $14, satisfaction = $15,"
+	     " main_id = $16, closed_at = $17, updated_at = $18 WHERE id = $19");
+	db_bind_text(st, 1, a->status);
+	bind_opt(st, 2, a->department_id);
+	bind_opt(st, 3, a->dispatched_at);
+	bind_opt(st, 4, a->sign_due);
+	bind_opt(st, 5, a->signed_at);
+	bind_opt(st, 6, a->due);
+	db_bind_int(st, 7, a->due_in_hours);
+	db_bind_int(st, 8, a->estimated);
+	db_bind_int(st, 9, a->extended_workdays);
+	db_bind_text(st, 10, a->reply);
+	bind_opt(st, 11, a->replied_at);
+	if (a->replied_on_time >= 0)
+		db_bind_int(st, 12, a->replied_on_time);
+	else
+		db_bind_null(st, 12);
+	db_bind_int(st, 13, a->return_count);
+	db_bind_int(st, 14, a->rework_count);
+	db_bind_text(st, 15, a->satisfaction);
+	bind_opt(st, 16, a->main_id);
+	bind_opt(st, 17, a->closed_at);
+	db_bind_int(st, 18, now);
+	db_bind_int(st, 19, a->id);
+	return db_exec_stmt(st, e);
+}
+
+hm_err hotline_db_event(hm_db *db, int64_t appeal_id, int64_t now, int64_t actor_id, const char *action,
+			const char *from, const char *to, int64_t dept_id, const char *note, hm_error *e)
+{
+	STMT("INSERT INTO hotline_appeal_events (appeal_id, at, actor_id, action, from_status, to_status, department_id,"
+	     " note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
+	db_bind_int(st, 1, appeal_id);
+	db_bind_int(st, 2, now);
+	bind_opt(st, 3, actor_id);
+	db_bind_text(st, 4, action);
+	db_bind_text(st, 5, from);
+	db_bind_text(st, 6, to);
+	bind_opt(st, 7, dept_id);
+	db_bind_text(st, 8, note);
+	return db_exec_stmt(st, e);
+}
+
+hm_err hotline_db_events(hm_db *db, int64_t id, hotline_event_visit visit, void *arg, hm_error *e)
+{
+	STMT("SELECT ev.at, coalesce(u.display_name, ''), ev.action, ev.from_status, ev.to_status,"
+	     " coalesce(ev.department_id, 0), ev.note FROM hotline_appeal_events ev"
+	     " LEFT JOIN users u ON u.id = ev.actor_id WHERE ev.appeal_id = $1 ORDER BY ev.id");
+	db_bind_int(st, 1, id);
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW)
+		visit(db_col_int(st, 0), db_col_text(st, 1), db_col_text(st, 2), db_col_text(st, 3), db_col_text(st, 4),
+		      db_col_int(st, 5), db_col_text(st, 6), arg);
+	return rc == DB_DONE ? HM_OK : db_error(db, e);
+}
+
+/* Statuses in which a deadline runs. */
+#define OPEN_STATUSES "('registered', 'dispatched', 'signed', 'return_requested', 'rework')"
+
+/* The warning level in SQL, the same rule as hotline_warning_at: $now,
+ * $yellow_bound (working-day clocks) and $yellow_seconds (hour clocks). */
+#define WARN_EXPR(NOW, BOUND, SECS)                                                                          \
+	"(CASE WHEN a.due IS NULL OR a.status NOT IN " OPEN_STATUSES " THEN 'none'"                          \
+	" WHEN a.due <= " NOW " THEN 'red'"                                                                 \
+	" WHEN (a.due_in_hours = 0 AND a.due <= " BOUND ") OR (a.due_in_hours = 1 AND a.due <= " NOW " + " SECS \
+	") THEN 'yellow' ELSE 'none' END)"
+
+#define LIST_FILTER                                                                                              \
+	" FROM hotline_appeals a WHERE" SCOPE " AND ($2 = '' OR a.status = $2)"                                    \
+	" AND ($3 = '' OR a.category = $3 OR a.category LIKE $3 || '.%')"                                         \
+	" AND ($4 = '' OR a.channel = $4) AND ($5 = 0 OR a.department_id = $5)"                                   \
+	" AND ($6 = 0 OR a.programme_id = $6) AND ($7 = 0 OR a.created_at >= $7) AND ($8 = 0 OR a.created_at < $8)" \
+	" AND ($9 < 0 OR a.emergency = $9) AND ($10 = 0 OR a.status IN " OPEN_STATUSES ")"                      \
+	" AND ($11 = '' OR instr(a.content, $11) > 0 OR instr(a.place, $11) > 0)"                                 \
+	" AND ($12 = '' OR " WARN_EXPR("$13", "$14", "$15") " = $12)"
+
+static void bind_filter(hm_stmt *st, int64_t scope, int64_t now, int64_t bound, const hotline_filter *f)
+{
+	db_bind_int(st, 1, scope);
+	db_bind_text(st, 2, f->status ? f->status : "");
+	db_bind_text(st, 3, f->category ? f->category : "");
+	db_bind_text(st, 4, f->channel ? f->channel : "");
+	db_bind_int(st, 5, f->department_id);
+	db_bind_int(st, 6, f->programme_id);
+	db_bind_int(st, 7, f->from);
+	db_bind_int(st, 8, f->to);
+	db_bind_int(st, 9, f->emergency);
+	db_bind_int(st, 10, f->open_only);
+	db_bind_text(st, 11, f->q ? f->q : "");
+	db_bind_text(st, 12, f->warning ? f->warning : "");
+	db_bind_int(st, 13, now);
+	db_bind_int(st, 14, bound);
+	db_bind_int(st, 15, HOTLINE_EMERGENCY_YELLOW_SECONDS);
+}
+
+hm_err hotline_db_list(hm_db *db, int64_t scope, int64_t now, int64_t yellow_bound, const hotline_filter *f,
+		       hotline_appeal_visit visit, void *arg, int64_t *total, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db, "SELECT count(*)" LIST_FILTER, e);
+	if (!st)
+		return e->err;
+	bind_filter(st, scope, now, yellow_bound, f);
+	if (db_step(st) != DB_ROW)
+		return db_error(db, e);
+	*total = db_col_int(st, 0);
+	st = db_stmt(db, "SELECT " APPEAL_COLS LIST_FILTER " ORDER BY a.id DESC LIMIT $16 OFFSET $17", e);
+	if (!st)
+		return e->err;
+	bind_filter(st, scope, now, yellow_bound, f);
+	db_bind_int(st, 16, f->page_size);
+	db_bind_int(st, 17, (int64_t)(f->page - 1) * f->page_size);
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		hotline_appeal a;
+		appeal_row(st, &a);
+		visit(&a, arg);
+	}
+	return rc == DB_DONE ? HM_OK : db_error(db, e);
+}
+
+hm_err hotline_db_duplicates(hm_db *db, int64_t scope, const hotline_appeal *x, int64_t window,
+			     hotline_appeal_visit visit, void *arg, hm_error *e)
+{
+	STMT("SELECT " APPEAL_COLS " FROM hotline_appeals a WHERE" SCOPE " AND a.id <> $2 AND a.status <> 'merged'"
+	     " AND a.caller_phone_hash <> '' AND a.caller_phone_hash = (SELECT b.caller_phone_hash FROM hotline_appeals b WHERE b.id = $2)"
+	     " AND a.category = $3 AND a.created_at > $4 - $5 AND a.created_at < $4 + $5 ORDER BY a.created_at");
+	db_bind_int(st, 1, scope);
+	db_bind_int(st, 2, x->id);
+	db_bind_text(st, 3, x->category);
+	db_bind_int(st, 4, x->created_at);
+	db_bind_int(st, 5, window);
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		hotline_appeal a;
+		appeal_row(st, &a);
+		visit(&a, arg);
+	}
+	return rc == DB_DONE ? HM_OK : db_error(db, e);
+}
+
+/* ---- dispatches ---------------------------------------------------------- */
+
+hm_err hotline_db_dispatch_insert(hm_db *db, int64_t appeal_id, int64_t dept_id, int64_t now, int64_t by, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db, "UPDATE hotline_dispatches SET active = 0 WHERE appeal_id = $1 AND active = 1", e);
+	if (!st)
+		return e->err;
+	db_bind_int(st, 1, appeal_id);
+	hm_err err = db_exec_stmt(st, e);
+	if (err)
+		return err;
+	st = db_stmt(db,
+		     "INSERT INTO hotline_dispatches (appeal_id, department_id, dispatched_at, dispatched_by, active)"
+		     " VALUES ($1, $2, $3, $4, 1)",
+		     e);
+	if (!st)
+		return e->err;
+	db_bind_int(st, 1, appeal_id);
+	db_bind_int(st, 2, dept_id);
+	db_bind_int(st, 3, now);
+	bind_opt(st, 4, by);
+	return db_exec_stmt(st, e);
+}
+
+hm_err hotline_db_dispatch_returned(hm_db *db, int64_t appeal_id, const char *reason, int64_t now, hm_error *e)
+{
+	STMT("UPDATE hotline_dispatches SET return_reason = $1, returned_at = $2 WHERE appeal_id = $3 AND active = 1");
+	db_bind_text(st, 1, reason);
+	db_bind_int(st, 2, now);
+	db_bind_int(st, 3, appeal_id);
+	return db_exec_stmt(st, e);
+}
+
+hm_err hotline_db_dispatch_reviewed(hm_db *db, int64_t appeal_id, const char *review, const char *note, hm_error *e)
+{
+	STMT("UPDATE hotline_dispatches SET review = $1, review_note = $2 WHERE appeal_id = $3 AND active = 1");
+	db_bind_text(st, 1, review);
+	db_bind_text(st, 2, note);
+	db_bind_int(st, 3, appeal_id);
+	return db_exec_stmt(st, e);
+}
+
+/* ---- extensions ---------------------------------------------------------- */
+
+hm_err hotline_db_extension_insert(hm_db *db, int64_t appeal_id, int64_t dept_id, int workdays, const char *reason,
+				   int64_t by, int64_t now, hm_error *e)
+{
+	STMT("INSERT INTO hotline_extensions (appeal_id, department_id, workdays, reason, requested_by, requested_at,"
+	     " status) VALUES ($1, $2, $3, $4, $5, $6, 'pending')");
+	db_bind_int(st, 1, appeal_id);
+	db_bind_int(st, 2, dept_id);
+	db_bind_int(st, 3, workdays);
+	db_bind_text(st, 4, reason);
+	bind_opt(st, 5, by);
+	db_bind_int(st, 6, now);
+	return db_exec_stmt(st, e);
+}
+
+#define EXT_COLS "id, department_id, workdays, reason, status, decision_note, requested_at, coalesce(decided_at, 0)"
+
+static void ext_row(hm_stmt *st, hotline_extension *x)
+{
+	memset(x, 0, sizeof *x);
+	x->id = db_col_int(st, 0);
+	x->department_id = db_col_int(st, 1);
+	x->workdays = (int)db_col_int(st, 2);
+	COPY(x->reason, db_col_text(st, 3));
+	COPY(x->status, db_col_text(st, 4));
+	COPY(x->decision_note, db_col_text(st, 5));
+	x->requested_at = db_col_int(st, 6);
+	x->decided_at = db_col_int(st, 7);
+}
+
+hm_err hotline_db_extension_pending(hm_db *db, int64_t appeal_id, hotline_extension *out, hm_error *e)
+{
+	STMT("SELECT " EXT_COLS " FROM hotline_extensions WHERE appeal_id = $1 AND status = 'pending'"
+	     " ORDER BY id DESC LIMIT 1");
+	db_bind_int(st, 1, appeal_id);
+	hm_err err = db_row(st, HM_E_APPEAL_STATE, "extension", e);
+	if (!err)
+		ext_row(st, out);
+	return err;
+}
+
+hm_err hotline_db_extension_decide(hm_db *db, int64_t ext_id, const char *status, const char *note, int64_t by,
+				   int64_t now, hm_error *e)
+{
+	STMT("UPDATE hotline_extensions SET status = $1, decision_note = $2, decided_by = $3, decided_at = $4"
+	     " WHERE id = $5");
+	db_bind_text(st, 1, status);
+	db_bind_text(st, 2, note);
+	bind_opt(st, 3, by);
+	db_bind_int(st, 4, now);
+	db_bind_int(st, 5, ext_id);
+	return db_exec_stmt(st, e);
+}
+
+hm_err hotline_db_extensions(hm_db *db, int64_t appeal_id, hotline_extension_visit visit, void *arg, hm_error *e)
+{
+	STMT("SELECT " EXT_COLS " FROM hotline_extensions WHERE appeal_id = $1 ORDER BY id");
+	db_bind_int(st, 1, appeal_id);
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		hotline_extension x;
+		ext_row(st, &x);
+		visit(&x, arg);
+	}
+	return rc == DB_DONE ? HM_OK : db_error(db, e);
+}
+
+/* ---- supervision notices ------------------------------------------------- */
+
+hm_err hotline_db_supervision_insert(hm_db *db, int64_t appeal_id, int64_t dept_id, const char *reason,
+				     const char *note, int64_t by, int64_t now, int64_t *id, hm_error *e)
+{
+	STMT("INSERT INTO hotline_supervisions (appeal_id, department_id, reason, note, issued_by, issued_at)"
+	     " VALUES ($1, $2, $3, $4, $5, $6)");
+	db_bind_int(st, 1, appeal_id);
+	db_bind_int(st, 2, dept_id);
+	db_bind_text(st, 3, reason);
+	db_bind_text(st, 4, note);
+	bind_opt(st, 5, by);
+	db_bind_int(st, 6, now);
+	hm_err err = db_exec_stmt(st, e);
+	if (!err && id)
+		*id = db_last_id(db);
+	return err;
+}
+
+hm_err hotline_db_supervision_open(hm_db *db, int64_t appeal_id, int64_t *id, hm_error *e)
+{
+	STMT("SELECT id FROM hotline_supervisions WHERE appeal_id = $1 AND responded_at IS NULL ORDER BY id DESC LIMIT 1");
+	db_bind_int(st, 1, appeal_id);
+	hm_err err = db_row(st, HM_E_APPEAL_NO_SUPERVISION, NULL, e);
+	if (!err)
+		*id = db_col_int(st, 0);
+	return err;
+}
+
+hm_err hotline_db_supervision_respond(hm_db *db, int64_t id, const char *response, int64_t by, int64_t now,
+				      hm_error *e)
+{
+	STMT("UPDATE hotline_supervisions SET response = $1, responded_by = $2, responded_at = $3 WHERE id = $4");
+	db_bind_text(st, 1, response);
+	bind_opt(st, 2, by);
+	db_bind_int(st, 3, now);
+	db_bind_int(st, 4, id);
+	return db_exec_stmt(st, e);
+}
+
+hm_err hotline_db_supervisions(hm_db *db, int64_t appeal_id, hotline_supervision_visit visit, void *arg, hm_error *e)
+{
+	STMT("SELECT id, department_id, reason, note, response, issued_at, coalesce(responded_at, 0)"
+	     " FROM hotline_supervisions WHERE appeal_id = $1 ORDER BY id");
+	db_bind_int(st, 1, appeal_id);
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		hotline_supervision s;
+		memset(&s, 0, sizeof s);
+		s.id = db_col_int(st, 0);
+		s.department_id = db_col_int(st, 1);
+		COPY(s.reason, db_col_text(st, 2));
+		COPY(s.note, db_col_text(st, 3));
+		COPY(s.response, db_col_text(st, 4));
+		s.issued_at = db_col_int(st, 5);
+		s.responded_at = db_col_int(st, 6);
+		visit(&s, arg);
+	}
+	return rc == DB_DONE ? HM_OK : db_error(db, e);
+}
+
+/* ---- callbacks ------------------------------------------------------------ */
+
+hm_err hotline_db_callback_insert(hm_db *db, int64_t appeal_id, int64_t missed_id, int64_t by, int64_t now,
+				  const char *result, const char *satisfaction, const char *note, hm_error *e)
+{
+	STMT("INSERT INTO hotline_callbacks (appeal_id, missed_call_id, at, by_id, result, satisfaction, note)"
+	     " VALUES ($1, $2, $3, $4, $5, $6, $7)");
+	bind_opt(st, 1, appeal_id);
+	bind_opt(st, 2, missed_id);
+	db_bind_int(st, 3, now);
+	bind_opt(st, 4, by);
+	db_bind_text(st, 5, result);
+	db_bind_text(st, 6, satisfaction);
+	db_bind_text(st, 7, note);
+	return db_exec_stmt(st, e);
+}
+
+hm_err hotline_db_callbacks(hm_db *db, int64_t id, bool missed_call, hotline_callback_visit visit, void *arg,
+			    hm_error *e)
+{
+	STMT("SELECT c.id, c.at, coalesce(u.display_name, ''), c.result, c.satisfaction, c.note FROM hotline_callbacks c"
+	     " LEFT JOIN users u ON u.id = c.by_id"
+	     " WHERE (CASE WHEN $1 = 1 THEN c.missed_call_id ELSE c.appeal_id END) = $2 ORDER BY c.id");
+	db_bind_int(st, 1, missed_call);
+	db_bind_int(st, 2, id);
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		hotline_callback_rec cb;
+		memset(&cb, 0, sizeof cb);
+		cb.id = db_col_int(st, 0);
+		cb.at = db_col_int(st, 1);
+		COPY(cb.by, db_col_text(st, 2));
+		COPY(cb.result, db_col_text(st, 3));
+		COPY(cb.satisfaction, db_col_text(st, 4));
+		COPY(cb.note, db_col_text(st, 5));
+		visit(&cb, arg);
+	}
+	return rc == DB_DONE ? HM_OK : db_error(db, e);
+}
+
+/* ---- programmes ----------------------------------------------------------- */
+
+hm_err hotline_db_programme_insert(hm_db *db, int64_t by, int64_t now, hotline_programme *p, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db,
+			      "INSERT INTO hotline_programmes (title, starts_at, ends_at, guests, note, created_by,"
+			      " created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+			      e);
+	if (!st)
+		return e->err;
+	db_bind_text(st, 1, p->title);
+	db_bind_int(st, 2, p->starts_at);
+	db_bind_int(st, 3, p->ends_at);
+	db_bind_text(st, 4, p->guests);
+	db_bind_text(st, 5, p->note);
+	bind_opt(st, 6, by);
+	db_bind_int(st, 7, now);
+	hm_err err = db_exec_stmt(st, e);
+	if (err)
+		return err;
+	p->id = db_last_id(db);
+	p->created_at = now;
+	for (int i = 0; i < p->nscope && !err; i++) {
+		st = db_stmt(db, "INSERT INTO hotline_programme_scope (programme_id, category) VALUES ($1, $2)", e);
+		if (!st)
+			return e->err;
+		db_bind_int(st, 1, p->id);
+		db_bind_text(st, 2, p->scope[i]);
+		err = db_exec_stmt(st, e);
+	}
+	return err;
+}
+
+static hm_err programme_scope_load(hm_db *db, hotline_programme *p, hm_error *e)
+{
+	STMT("SELECT category FROM hotline_programme_scope WHERE programme_id = $1 ORDER BY category");
+	db_bind_int(st, 1, p->id);
+	int rc;
+	p->nscope = 0;
+	while ((rc = db_step(st)) == DB_ROW)
+		if (p->nscope < 16)
+			COPY(p->scope[p->nscope++], db_col_text(st, 0));
+	return rc == DB_DONE ? HM_OK : db_error(db, e);
+}
+
+#define PROG_COLS "id, title, starts_at, ends_at, guests, note, created_at"
+
+static void programme_row(hm_stmt *st, hotline_programme *p)
+{
+	memset(p, 0, sizeof *p);
+	p->id = db_col_int(st, 0);
+	COPY(p->title, db_col_text(st, 1));
+	p->starts_at = db_col_int(st, 2);
+	p->ends_at = db_col_int(st, 3);
+	COPY(p->guests, db_col_text(st, 4));
+	COPY(p->note, db_col_text(st, 5));
+	p->created_at = db_col_int(st, 6);
+}
+
+hm_err hotline_db_programme_get(hm_db *db, int64_t id, hotline_programme *out, hm_error *e)
+{
+	STMT("SELECT " PROG_COLS " FROM hotline_programmes WHERE id = $1");
+	db_bind_int(st, 1, id);
+	hm_err err = db_row(st, HM_E_PROGRAMME_NOT_FOUND, "programme_id", e);
+	if (err)
+		return err;
+	programme_row(st, out);
+	return programme_scope_load(db, out, e);
+}
+
+hm_err hotline_db_programme_list(hm_db *db, int page, int size, hotline_programme_visit visit, void *arg,
+				 int64_t *total, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db, "SELECT count(*) FROM hotline_programmes", e);
+	if (!st)
+		return e->err;
+	if (db_step(st) != DB_ROW)
+		return db_error(db, e);
+	*total = db_col_int(st, 0);
+	st = db_stmt(db, "SELECT " PROG_COLS " FROM hotline_programmes ORDER BY starts_at DESC, id DESC LIMIT $1 OFFSET $2",
+		     e);
+	if (!st)
+		return e->err;
+	db_bind_int(st, 1, size);
+	db_bind_int(st, 2, (int64_t)(page - 1) * size);
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		hotline_programme p;
+		programme_row(st, &p);
+		hm_err err = programme_scope_load(db, &p, e);
+		if (err)
+			return err;
+		visit(&p, arg);
+	}
+	return rc == DB_DONE ? HM_OK : db_error(db, e);
+}
+
+/* ---- department members --------------------------------------------------- */
+
+hm_err hotline_db_member_add(hm_db *db, int64_t user_id, int64_t dept_id, int64_t by, int64_t now, hm_error *e)
+{
+	STMT("INSERT INTO hotline_department_members (user_id, department_id, added_by, added_at) VALUES ($1, $2, $3, $4)");
+	db_bind_int(st, 1, user_id);
+	db_bind_int(st, 2, dept_id);
+	bind_opt(st, 3, by);
+	db_bind_int(st, 4, now);
+	int rc = db_step(st);
+	if (rc == DB_CONSTRAINT)
+		return hm_fail(e, HM_E_DEPARTMENT_MEMBER_EXISTS, "username");
+	return rc == DB_DONE ? HM_OK : db_error(db, e);
+}
+
+hm_err hotline_db_member_remove(hm_db *db, int64_t user_id, int64_t dept_id, hm_error *e)
+{
+	STMT("DELETE FROM hotline_department_members WHERE user_id = $1 AND department_id = $2");
+	db_bind_int(st, 1, user_id);
+	db_bind_int(st, 2, dept_id);
+	hm_err err = db_exec_stmt(st, e);
+	if (!err && db_changes(db) == 0)
+		return hm_failf(e, HM_E_USER_NOT_FOUND, "username", "该用户不是此承办单位的成员");
+	return err;
+}
+
+hm_err hotline_db_members(hm_db *db, int64_t dept_id, hotline_member_visit visit, void *arg, hm_error *e)
+{
+	STMT("SELECT u.id, u.username, u.display_name FROM hotline_department_members m JOIN users u ON u.id = m.user_id"
+	     " WHERE m.department_id = $1 ORDER BY u.username");
+	db_bind_int(st, 1, dept_id);
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW)
+		visit(db_col_int(st, 0), db_col_text(st, 1), db_col_text(st, 2), arg);
+	return rc == DB_DONE ? HM_OK : db_error(db, e);
+}
+
+hm_err hotline_db_user_departments(hm_db *db, int64_t user_id, int64_t *ids, int max, int *n, hm_error *e)
+{
+	STMT("SELECT department_id FROM hotline_department_members WHERE user_id = $1 ORDER BY department_id");
+	db_bind_int(st, 1, user_id);
+	int rc;
+	*n = 0;
+	while ((rc = db_step(st)) == DB_ROW)
+		if (*n < max)
+			ids[(*n)++] = db_col_int(st, 0);
+	return rc == DB_DONE ? HM_OK : db_error(db, e);
+}
+
+hm_err hotline_db_user_role(hm_db *db, const char *username, int64_t *id, char *role, size_t n, hm_error *e)
+{
+	STMT("SELECT id, role FROM users WHERE username = $1");
+	db_bind_text(st, 1, username);
+	hm_err err = db_row(st, HM_E_USER_NOT_FOUND, "username", e);
+	if (err)
+		return err;
+	*id = db_col_int(st, 0);
+	snprintf(role, n, "%s", db_col_text(st, 1));
+	return HM_OK;
+}
+
+/* ---- missed calls ---------------------------------------------------------- */
+
+hm_err hotline_db_missed_insert(hm_db *db, int64_t by, int64_t now, hotline_missed_call *m, hm_error *e)
+{
+	STMT("INSERT INTO hotline_missed_calls (line, caller_phone, missed_at, status, created_by, created_at,"
+	     " caller_phone_hash) VALUES ($1, $2, $3, 'open', $4, $5, $6)");
+	db_bind_text(st, 1, m->line);
+	hm_err perr = phone_bind(st, 2, 6, m->caller_phone, e);
+	if (perr)
+		return perr;
+	db_bind_int(st, 3, m->missed_at);
+	bind_opt(st, 4, by);
+	db_bind_int(st, 5, now);
+	hm_err err = db_exec_stmt(st, e);
+	if (!err)
+		m->id = db_last_id(db);
+	return err;
+}
+
+#define MISSED_COLS                                                                                         \
+	"m.id, m.line, m.caller_phone, m.missed_at, m.status, coalesce(m.appeal_id, 0), m.created_at,"     \
+	" (SELECT count(*) FROM hotline_callbacks c WHERE c.missed_call_id = m.id)"
+
+static void missed_row(hm_stmt *st, hotline_missed_call *m)
+{
+	memset(m, 0, sizeof *m);
+	m->id = db_col_int(st, 0);
+	COPY(m->line, db_col_text(st, 1));
+	phone_read(st, 2, m->caller_phone, sizeof m->caller_phone);
+	m->missed_at = db_col_int(st, 3);
+	COPY(m->status, db_col_text(st, 4));
+	m->appeal_id = db_col_int(st, 5);
+	m->created_at = db_col_int(st, 6);
+	m->attempts = (int)db_col_int(st, 7);
+}
+
+hm_err hotline_db_missed_get(hm_db *db, int64_t id, hotline_missed_call *out, hm_error *e)
+{
+	STMT("SELECT " MISSED_COLS " FROM hotline_missed_calls m WHERE m.id = $1");
+	db_bind_int(st, 1, id);
+	hm_err err = db_row(st, HM_E_MISSED_CALL_NOT_FOUND, "id", e);
+	if (!err)
+		missed_row(st, out);
+	return err;
+}
+
+hm_err hotline_db_missed_save(hm_db *db, const hotline_missed_call *m, hm_error *e)
+{
+	STMT("UPDATE hotline_missed_calls SET status = $1, appeal_id = $2 WHERE id = $3");
+	db_bind_text(st, 1, m->status);
+	bind_opt(st, 2, m->appeal_id);
+	db_bind_int(st, 3, m->id);
+	return db_exec_stmt(st, e);
+}
+
+hm_err hotline_db_missed_list(hm_db *db, const char *status, int page, int size, hotline_missed_visit visit, void *arg,
+			      int64_t *total, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db, "SELECT count(*) FROM hotline_missed_calls m WHERE ($1 = '' OR m.status = $1)", e);
+	if (!st)
+		return e->err;
+	db_bind_text(st, 1, status);
+	if (db_step(st) != DB_ROW)
+		return db_error(db, e);
+	*total = db_col_int(st, 0);
+	st = db_stmt(db,
+		     "SELECT " MISSED_COLS " FROM hotline_missed_calls m WHERE ($1 = '' OR m.status = $1)"
+		     " ORDER BY m.missed_at DESC, m.id DESC LIMIT $2 OFFSET $3",
+		     e);
+	if (!st)
+		return e->err;
+	db_bind_text(st, 1, status);
+	db_bind_int(st, 2, size);
+	db_bind_int(st, 3, (int64_t)(page - 1) * size);
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		hotline_missed_call m;
+		missed_row(st, &m);
+		visit(&m, arg);
+	}
+	return rc == DB_DONE ? HM_OK : db_error(db, e);
+}
+
+/* ---- figures ---------------------------------------------------------------- */
+
+static hm_err count_by(hm_db *db, hm_stmt *st, hotline_count *out, int max, int *n, hm_error *e)
+{
+	int rc;
+	*n = 0;
+	while ((rc = db_step(st)) == DB_ROW)
+		if (*n < max) {
+			COPY(out[*n].code, db_col_text(st, 0));
+			out[*n].count = db_col_int(st, 1);
+			(*n)++;
+		}
+	return rc == DB_DONE ? HM_OK : db_error(db, e);
+}
+
+hm_err hotline_db_stats(hm_db *db, int64_t scope, int64_t now, int64_t yellow_bound, hotline_stats *out, hm_error *e)
+{
+	memset(out, 0, sizeof *out);
+	hm_stmt *st = db_stmt(db, "SELECT a.status, count(*) FROM hotline_appeals a WHERE" SCOPE " GROUP BY a.status ORDER BY a.status", e);
+	if (!st)
+		return e->err;
+	db_bind_int(st, 1, scope);
+	hm_err err = count_by(db, st, out->by_status, 8, &out->nstatus, e);
+	if (err)
+		return err;
+	if (!(st = db_stmt(db, "SELECT a.channel, count(*) FROM hotline_appeals a WHERE" SCOPE " GROUP BY a.channel ORDER BY a.channel", e)))
+		return e->err;
+	db_bind_int(st, 1, scope);
+	if ((err = count_by(db, st, out->by_channel, 4, &out->nchannel, e)))
+		return err;
+	if (!(st = db_stmt(db, "SELECT a.category, count(*) FROM hotline_appeals a WHERE" SCOPE " GROUP BY a.category ORDER BY a.category", e)))
+		return e->err;
+	db_bind_int(st, 1, scope);
+	if ((err = count_by(db, st, out->by_category, HOTLINE_CAT_MAX, &out->ncategory, e)))
+		return err;
+	if (!(st = db_stmt(db,
+			   "SELECT CAST(a.department_id AS TEXT), count(*) FROM hotline_appeals a WHERE" SCOPE
+			   " AND a.department_id IS NOT NULL GROUP BY a.department_id ORDER BY a.department_id",
+			   e)))
+		return e->err;
+	db_bind_int(st, 1, scope);
+	if ((err = count_by(db, st, out->by_department, HOTLINE_DEPT_MAX, &out->ndepartment, e)))
+		return err;
+	if (!(st = db_stmt(db,
+			   /* the CTE puts the scope's $1 first, as store.h's numbering needs */
+			   "WITH s AS (SELECT a.* FROM hotline_appeals a WHERE" SCOPE ")"
+			   " SELECT count(*), coalesce(sum(a.replied_at IS NOT NULL), 0), coalesce(sum(a.replied_on_time = 1), 0),"
+			   " coalesce(sum(a.satisfaction <> ''), 0), coalesce(sum(a.satisfaction = 'satisfied'), 0),"
+			   " coalesce(sum(a.satisfaction = 'basically'), 0), coalesce(sum(a.satisfaction = 'unsatisfied'), 0),"
+			   " coalesce(sum(a.return_count > 0), 0), coalesce(sum(a.extended_workdays > 0), 0),"
+			   " coalesce(sum(a.status = 'merged'), 0),"
+			   " coalesce(sum(" WARN_EXPR("$2", "$3", "$4") " = 'yellow'), 0),"
+			   " coalesce(sum(" WARN_EXPR("$2", "$3", "$4") " = 'red'), 0)"
+			   " FROM s a",
+			   e)))
+		return e->err;
+	db_bind_int(st, 1, scope);
+	db_bind_int(st, 2, now);
+	db_bind_int(st, 3, yellow_bound);
+	db_bind_int(st, 4, HOTLINE_EMERGENCY_YELLOW_SECONDS);
+	if (db_step(st) != DB_ROW)
+		return db_error(db, e);
+	out->total = db_col_int(st, 0);
+	out->replied = db_col_int(st, 1);
+	out->replied_on_time = db_col_int(st, 2);
+	out->rated = db_col_int(st, 3);
+	out->satisfied = db_col_int(st, 4);
+	out->basically = db_col_int(st, 5);
+	out->unsatisfied = db_col_int(st, 6);
+	out->returned = db_col_int(st, 7);
+	out->extended = db_col_int(st, 8);
+	out->merged = db_col_int(st, 9);
+	out->yellow = db_col_int(st, 10);
+	out->red = db_col_int(st, 11);
+	return HM_OK;
+}

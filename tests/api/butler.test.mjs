@@ -1,0 +1,488 @@
+// The project butler (山亭区 “项目管家”) end to end: teams and members, key
+// projects and their generated checklists (the 施工许可 exemption), the
+// one-to-one assignment and what a butler of another team or district can
+// see, procedure status steps, the permits still missing (26#, 27# and the
+// power room, as in the seed), working days against the 120-day target,
+// the 一次性告知书 PDF and its delivery, visits and questions (overdue after
+// the clock moves), the dashboard, roles, refused input, Excel, verify.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startServer, loginAll, expectReply, runCli, assertNoCliSanitizerReports } from './lib.mjs';
+
+const B = '/api/v1/butler';
+const USERS = [
+  ['badm', 'butler_admin', '370406', '山亭区审批局管理员'],
+  ['b1', 'butler', '370406', '管家甲'],
+  ['b2', 'butler', '370406', '管家乙'],
+  ['b3', 'butler', '370406', '管家丙'],
+  ['badm2', 'butler_admin', '370402', '市中区审批局管理员'],
+  ['bx', 'butler', '370402', '市中区管家'],
+  ['lead', 'leader', '370400', '市领导'],
+  ['cw', 'caseworker', '370402', '市中区经办人'],
+];
+const DAY = 86400;
+
+/** 统一社会信用代码 with its GB 32100-2015 check character. */
+function uscc(first17) {
+  const set = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+  const w = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += set.indexOf(first17[i]) * w[i];
+  return first17 + set[(31 - (sum % 31)) % 31];
+}
+
+let seq = 0;
+function projectBody(over = {}) {
+  seq++;
+  return {
+    name: `测试重点项目${seq}`,
+    town: '山城街道',
+    level: 'city',
+    industry: '先进制造',
+    enterprise: `测试科技有限公司${seq}`,
+    uscc: uscc(`91370406MA3C0000${seq % 10}`),
+    contact_name: '高经理',
+    contact_phone: '0632-8812345',
+    investment: 5000000000, // ¥50,000,000
+    floor_area: 1200000, // 12,000 m²
+    planned_start: '2026-05-01',
+    planned_finish: '2027-12-31',
+    ...over,
+  };
+}
+
+async function binary(c, url) {
+  const res = await fetch(c.base + url, { headers: c.cookie ? { Cookie: c.cookie } : {} });
+  return { status: res.status, type: res.headers.get('content-type') || '', buf: Buffer.from(await res.arrayBuffer()), text: '' };
+}
+
+const flat = (s) => s.replace(/\s+/g, '');
+
+describe('project butler', () => {
+  let srv, U, tmp, teams, today;
+  let big, small, noticeId, handed;
+  const catalogue = {};
+
+  before(async () => {
+    srv = await startServer({ users: USERS });
+    U = await loginAll(srv.base, USERS.map((u) => u[0]));
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'huimin-butler-'));
+  });
+  after(async () => {
+    await srv?.stop();
+    assertNoCliSanitizerReports();
+  });
+
+  const getProject = async (as, id) => expectReply(await as.get(`${B}/projects/${id}`), 200).project;
+  const procOf = (p, code, item = '') => p.procedures.find((x) => x.code === code && x.item === item);
+  const setStatus = async (as, id, body, status = 200, code) => expectReply(await as.post(`${B}/procedures/${id}/status`, body), status, code)?.procedure;
+
+  it('the catalogue has the four stages with materials, flow, time limit, department and source', async () => {
+    const d = expectReply(await U.b1.get(`${B}/catalogue`), 200);
+    assert.deepEqual(
+      [...new Set(d.butler_procedures.map((p) => p.stage))],
+      ['land', 'engineering', 'construction', 'acceptance'],
+    );
+    for (const p of d.butler_procedures) {
+      catalogue[p.code] = p;
+      assert.ok(p.materials.length >= 3 && p.flow.length >= 3 && p.time_limit_workdays > 0 && p.department && p.source, p.code);
+    }
+    for (const code of ['project_filing', 'land_preexam', 'land_planning_permit', 'land_title', 'planning_permit', 'drawing_review', 'construction_permit', 'joint_acceptance', 'completion_filing'])
+      assert.ok(catalogue[code], code);
+    assert.equal(d.butler_rules.permit_exempt_investment, 30000000);
+    assert.equal(d.butler_rules.permit_exempt_area, 30000);
+    assert.equal(d.butler_rules.approval_target_workdays, 120);
+    assert.match(d.butler_rules.permit_exempt_source, /建筑工程施工许可管理办法/);
+  });
+
+  it('山亭区 has its seven teams; another district sees none of them', async () => {
+    const r = expectReply(await U.badm.get(`${B}/teams`), 200);
+    assert.equal(r.total, 7);
+    assert.deepEqual(
+      r.items.map((t) => t.name),
+      ['一', '二', '三', '四', '五', '六', '七'].map((n) => `山亭区项目管家第${n}团队`),
+    );
+    teams = r.items;
+    assert.equal(expectReply(await U.badm2.get(`${B}/teams`), 200).total, 0);
+  });
+
+  it('the bureau adds butlers to teams; wrong people and double membership are refused', async () => {
+    const steps = [
+      { as: 'badm', team: 0, body: { username: 'b1', phone: '13906321111', leader: true }, status: 201 },
+      { as: 'badm', team: 1, body: { username: 'b2', phone: '13906322222' }, status: 201 },
+      { as: 'badm', team: 2, body: { username: 'b3' }, status: 201 },
+      { as: 'badm', team: 2, body: { username: 'b1' }, status: 409, code: 'butler_team.member_in_other_team' },
+      { as: 'badm', team: 2, body: { username: 'cw' }, status: 422, code: 'butler_team.member_not_butler' },
+      { as: 'badm', team: 2, body: { username: 'bx' }, status: 422, code: 'butler_team.member_not_butler' },
+      { as: 'badm', team: 2, body: { username: 'nobody' }, status: 404, code: 'user.not_found' },
+      { as: 'badm', team: 2, body: { username: 'b2', phone: 'abc' }, status: 422, code: 'butler.invalid_phone' },
+      { as: 'b1', team: 2, body: { username: 'b2' }, status: 403, code: 'auth.forbidden' },
+      { as: 'badm2', team: 2, body: { username: 'bx' }, status: 404, code: 'butler_team.not_found' },
+    ];
+    for (const s of steps) expectReply(await U[s.as].post(`${B}/teams/${teams[s.team].id}/members`, s.body), s.status, s.code);
+    const t = expectReply(await U.badm.get(`${B}/teams`), 200).items;
+    assert.deepEqual(t[0].members.map((m) => [m.username, m.leader, m.phone]), [['b1', true, '13906321111']]);
+    assert.deepEqual(t[2].members.map((m) => m.username), ['b3']);
+    // b3 leaves team 3 (history kept) and may join another team later
+    expectReply(await U.badm.del(`${B}/teams/${teams[2].id}/members/${t[2].members[0].user_id}`), 200);
+    expectReply(await U.badm.del(`${B}/teams/${teams[2].id}/members/${t[2].members[0].user_id}`), 404, 'butler_team.member_not_found');
+  });
+
+  it('registering a project generates its checklist; ¥250,000 needs no 施工许可证, ¥50,000,000 does', async () => {
+    const r = expectReply(await U.badm.post(`${B}/projects`, projectBody({ name: '恒海创智园建设项目', enterprise: '恒海聚硕（枣庄）科技发展有限责任公司', buildings: ['26#厂房', '27#厂房', '配电房'] })), 201);
+    big = r.project;
+    assert.equal(big.district, '370406');
+    assert.equal(big.investment, 5000000000);
+    assert.equal(big.stage, 'land');
+    assert.equal(big.team, null);
+    const permits = big.procedures.filter((x) => x.code === 'construction_permit');
+    assert.deepEqual(permits.map((x) => [x.item, x.status]), [['26#厂房', 'todo'], ['27#厂房', 'todo'], ['配电房', 'todo']]);
+    assert.equal(big.procedures.length, Object.keys(catalogue).length + 2, 'one row per procedure, one permit per building');
+    assert.ok(big.procedures.every((x) => x.status === 'todo'));
+    assert.equal(big.approval.missing_count, big.procedures.length);
+    today = big.created_at.slice(0, 10);
+
+    small = expectReply(await U.badm.post(`${B}/projects`, projectBody({ level: 'district', investment: 25000000, floor_area: 50000 })), 201).project;
+    const p = procOf(small, 'construction_permit');
+    assert.equal(p.status, 'exempt');
+    assert.equal(p.status_name, '无需办理');
+    assert.equal(p.by_rule, true);
+    assert.match(p.exempt_reason, /30万元以下/);
+    assert.match(p.exempt_reason, /建筑工程施工许可管理办法/);
+    assert.equal(small.procedures.length, Object.keys(catalogue).length);
+    assert.ok(!small.missing.includes('施工许可'), small.missing);
+
+    // by floor area alone (≤ 300 m²), and exactly at the limits (以下 includes the number)
+    const byArea = expectReply(await U.badm.post(`${B}/projects`, projectBody({ investment: 900000000, floor_area: 30000 })), 201).project;
+    assert.equal(procOf(byArea, 'construction_permit').status, 'exempt');
+    assert.match(procOf(byArea, 'construction_permit').exempt_reason, /300平方米/);
+    const atLimit = expectReply(await U.badm.post(`${B}/projects`, projectBody({ investment: 30000000 })), 201).project;
+    assert.equal(procOf(atLimit, 'construction_permit').status, 'exempt');
+    const above = expectReply(await U.badm.post(`${B}/projects`, projectBody({ investment: 30000001, floor_area: 30001 })), 201).project;
+    assert.equal(procOf(above, 'construction_permit').status, 'todo');
+
+    // raising the investment later brings the permit back; lowering exempts it again
+    const upd = { ...projectBody({ investment: 80000000, floor_area: 50000 }), stage: 'land' };
+    delete upd.buildings;
+    const s2 = expectReply(await U.badm.put(`${B}/projects/${above.id}`, { ...upd, investment: 20000000 }), 200).project;
+    assert.equal(procOf(s2, 'construction_permit').status, 'exempt');
+    const s3 = expectReply(await U.badm.put(`${B}/projects/${above.id}`, { ...upd, investment: 80000000, floor_area: 400000 }), 200).project;
+    assert.equal(procOf(s3, 'construction_permit').status, 'todo');
+  });
+
+  it('one team per project; a butler sees only the team’s projects, others get 404', async () => {
+    const a = expectReply(await U.badm.post(`${B}/projects/${big.id}/assign`, { team_id: teams[0].id, note: '一对一帮包' }), 200).project;
+    assert.equal(a.team.id, teams[0].id);
+    expectReply(await U.badm.post(`${B}/projects/${small.id}/assign`, { team_id: teams[1].id }), 200);
+    expectReply(await U.badm.post(`${B}/projects/${big.id}/assign`, { team_id: teams[0].id }), 409, 'butler_project.already_assigned');
+    expectReply(await U.badm.post(`${B}/projects/${big.id}/assign`, { team_id: 999999 }), 404, 'butler_team.not_found');
+    expectReply(await U.b1.post(`${B}/projects/${big.id}/assign`, { team_id: teams[1].id }), 403, 'auth.forbidden');
+
+    assert.equal((await getProject(U.b1, big.id)).name, '恒海创智园建设项目');
+    for (const as of ['b2', 'b3', 'badm2', 'bx']) expectReply(await U[as].get(`${B}/projects/${big.id}`), 404, 'butler_project.not_found');
+    assert.equal((await getProject(U.lead, big.id)).id, big.id, 'the city leader sees every district');
+
+    const l1 = expectReply(await U.b1.get(`${B}/projects`), 200);
+    assert.deepEqual(l1.items.map((p) => p.id), [big.id]);
+    const l2 = expectReply(await U.b2.get(`${B}/projects`), 200);
+    assert.deepEqual(l2.items.map((p) => p.id), [small.id]);
+    assert.equal(expectReply(await U.badm2.get(`${B}/projects`), 200).total, 0);
+    assert.equal(expectReply(await U.badm.get(`${B}/projects`), 200).total, 5);
+    assert.equal(expectReply(await U.badm.get(`${B}/projects?team_id=${teams[0].id}`), 200).total, 1);
+    // a butler's writes reach only the team's projects too
+    const proc = procOf(big, 'project_filing');
+    await setStatus(U.b2, proc.id, { status: 'in_progress' }, 404, 'butler_procedure.not_found');
+    expectReply(await U.b2.post(`${B}/projects/${big.id}/visits`, { visited_on: today, staff: '管家乙', people_met: '高经理', notes: '越权' }), 404, 'butler_project.not_found');
+    // reassignment keeps history; the old team loses sight of it
+    expectReply(await U.badm.post(`${B}/projects/${small.id}/assign`, { team_id: teams[2].id, note: '调整' }), 200);
+    expectReply(await U.b2.get(`${B}/projects/${small.id}`), 404);
+    const back = expectReply(await U.badm.post(`${B}/projects/${small.id}/assign`, { team_id: teams[1].id }), 200).project;
+    assert.equal(back.assignments.length, 3);
+    assert.deepEqual(back.assignments.map((h) => h.ended_at === null), [false, false, true]);
+    // a butler registering a project gets it for the team
+    const own = expectReply(await U.b2.post(`${B}/projects`, projectBody({ name: '峰瑞建材技改项目' })), 201).project;
+    assert.equal(own.team.id, teams[1].id);
+    assert.equal((await getProject(U.b2, own.id)).id, own.id);
+    expectReply(await U.b1.get(`${B}/projects/${own.id}`), 404);
+  });
+
+  it('procedure status steps; illegal ones are refused', async () => {
+    const p = await getProject(U.b1, big.id);
+    const filing = procOf(p, 'project_filing');
+    const permit26 = procOf(p, 'construction_permit', '26#厂房');
+    const steps = [
+      [filing, { status: 'in_progress', started_on: today }, 200],
+      [filing, { status: 'in_progress' }, 409, 'butler_procedure.invalid_transition'],
+      [filing, { status: 'exempt', note: 'x' }, 409, 'butler_procedure.invalid_transition'],
+      [filing, { status: 'finished' }, 422, 'butler_procedure.invalid_status'],
+      [filing, { status: 'done', finished_on: '2000-01-01' }, 422, 'butler_procedure.invalid_dates'],
+      [filing, { status: 'done', finished_on: '2199-01-01' }, 422, 'butler.date_in_future'],
+      [filing, { status: 'done', finished_on: today, doc_name: '山东省建设项目备案证明', doc_no: '2603-370406-04-01-000001' }, 200],
+      [filing, { status: 'todo' }, 409, 'butler_procedure.invalid_transition'],
+      [filing, { status: 'in_progress' }, 409, 'butler_procedure.invalid_transition'],
+      [permit26, { status: 'exempt' }, 422, 'butler_procedure.note_required'],
+      [permit26, { status: 'exempt', note: '误操作' }, 200],
+      [permit26, { status: 'done' }, 409, 'butler_procedure.invalid_transition'],
+      [permit26, { status: 'in_progress' }, 409, 'butler_procedure.invalid_transition'],
+      [permit26, { status: 'todo' }, 200],
+    ];
+    for (const [proc, body, status, code] of steps) {
+      const r = await setStatus(U.b1, proc.id, body, status, code);
+      if (status === 200) assert.equal(r.status, body.status);
+    }
+    const after = await getProject(U.b1, big.id);
+    const f = procOf(after, 'project_filing');
+    assert.deepEqual([f.status, f.started_on, f.finished_on, f.doc_no], ['done', today, today, '2603-370406-04-01-000001']);
+    assert.equal(procOf(after, 'construction_permit', '26#厂房').status, 'todo');
+    assert.equal(procOf(after, 'construction_permit', '26#厂房').exempt_reason, '');
+  });
+
+  it('the missing permits: only 26#, 27# and the power room lack their 施工许可证 once the rest before building is done', async () => {
+    const p = await getProject(U.b1, big.id);
+    for (const x of p.procedures)
+      if (['land', 'engineering'].includes(x.stage) && x.status !== 'done') await setStatus(U.b1, x.id, { status: 'done', started_on: today, finished_on: today });
+    const open = expectReply(await U.b1.get(`${B}/procedures?project_id=${big.id}&open=1&code=construction_permit`), 200);
+    assert.deepEqual(open.items.map((x) => x.item), ['26#厂房', '27#厂房', '配电房']);
+    assert.ok(open.items.every((x) => x.name === '建筑工程施工许可证' && x.status === 'todo'));
+    const all = expectReply(await U.b1.get(`${B}/procedures?project_id=${big.id}&open=1`), 200);
+    assert.deepEqual([...new Set(all.items.map((x) => x.stage))], ['construction', 'acceptance']);
+    const q = await getProject(U.b1, big.id);
+    assert.match(q.missing, /建筑工程施工许可证（26#厂房）、建筑工程施工许可证（27#厂房）、建筑工程施工许可证（配电房）/);
+    assert.equal(q.approval.missing_count, 5);
+    assert.equal(q.approval.first_start, today);
+    assert.equal(q.approval.elapsed_workdays, 0, 'the start day itself does not count');
+    assert.equal(q.approval.over_target, false);
+    // the ledger shows who still lacks permits
+    const lacking = expectReply(await U.badm.get(`${B}/projects?lacking=1`), 200);
+    assert.ok(lacking.items.some((x) => x.id === big.id));
+    // a new building adds its own permit row
+    const nb = expectReply(await U.b1.post(`${B}/projects/${big.id}/buildings`, { name: '28#厂房' }), 201).project;
+    assert.equal(procOf(nb, 'construction_permit', '28#厂房').status, 'todo');
+    expectReply(await U.b1.post(`${B}/projects/${big.id}/buildings`, { name: '28#厂房' }), 409, 'butler_project.duplicate_building');
+    await setStatus(U.b1, procOf(nb, 'construction_permit', '28#厂房').id, { status: 'exempt', note: '28#厂房取消建设' });
+  });
+
+  it('the 一次性告知书 lists every material of the open procedures and none of those done; delivery is recorded', async () => {
+    const n = expectReply(await U.b1.post(`${B}/projects/${big.id}/notices`, {}), 201).notice;
+    noticeId = n.id;
+    assert.equal(n.items, 5);
+    assert.equal(n.contact_name, '管家甲');
+    assert.equal(n.contact_phone, '13906321111');
+    assert.equal(n.delivered, false);
+    const r = await binary(U.b1, `${B}/notices/${n.id}/pdf`);
+    assert.equal(r.status, 200);
+    assert.match(r.type, /application\/pdf/);
+    const f = path.join(tmp, 'notice.pdf');
+    fs.writeFileSync(f, r.buf);
+    const text = flat(execFileSync('pdftotext', ['-layout', f, '-'], { encoding: 'utf8' }));
+    const [y, m, d] = today.split('-').map(Number);
+    for (const want of ['一次性告知书', '行政许可法》第三十二条', '恒海聚硕（枣庄）科技发展有限责任公司', '恒海创智园建设项目', '建筑工程施工许可证（26#厂房）', '建筑工程施工许可证（27#厂房）', '建筑工程施工许可证（配电房）', '联合竣工验收', '竣工验收备案', '管家甲', '13906321111', '山亭区项目管家第一团队', `${y}年${m}月${d}日`, '7个工作日'])
+      assert.ok(text.includes(flat(want)), `PDF lacks ${want}`);
+    for (const code of ['construction_permit', 'joint_acceptance', 'completion_filing'])
+      for (const mat of catalogue[code].materials) assert.ok(text.includes(flat(mat)), `PDF lacks material of ${code}: ${mat}`);
+    for (const step of catalogue.construction_permit.flow) assert.ok(text.includes(flat(step)), `PDF lacks step ${step}`);
+    for (const code of ['project_filing', 'land_title'])
+      for (const mat of catalogue[code].materials.filter((x) => !['construction_permit', 'joint_acceptance', 'completion_filing'].some((c) => catalogue[c].materials.includes(x))))
+        assert.ok(!text.includes(flat(mat)), `PDF lists a material of the finished ${code}: ${mat}`);
+    assert.ok(!text.includes('28#厂房'), 'the waived building is not listed');
+    // each print is counted
+    assert.equal((await binary(U.b1, `${B}/notices/${n.id}/pdf`)).status, 200);
+    assert.equal((await binary(U.b2, `${B}/notices/${n.id}/pdf`)).status, 404);
+    assert.equal((await binary(U.lead, `${B}/notices/${n.id}/pdf`)).status, 403);
+    let list = expectReply(await U.badm.get(`${B}/notices?project_id=${big.id}`), 200);
+    assert.equal(list.items[0].prints, 2);
+    // delivery: how and to whom, once
+    expectReply(await U.b1.post(`${B}/notices/${n.id}/delivery`, { recipient: '高经理', method: 'fax' }), 422, 'butler_notice.invalid_method');
+    expectReply(await U.b1.post(`${B}/notices/${n.id}/delivery`, { recipient: '高经理', method: 'in_person', delivered_at: '2199-01-01T10:00:00+08:00' }), 422, 'butler.date_in_future');
+    const dl = expectReply(await U.b1.post(`${B}/notices/${n.id}/delivery`, { recipient: '高经理', method: 'in_person', note: '现场将流程图和材料一次性告知' }), 200).notice;
+    assert.deepEqual([dl.delivered, dl.recipient, dl.method_name], [true, '高经理', '当面送达']);
+    expectReply(await U.b1.post(`${B}/notices/${n.id}/delivery`, { recipient: '高经理', method: 'mail' }), 409, 'butler_notice.already_delivered');
+    list = expectReply(await U.badm.get(`${B}/notices?delivered=1`), 200);
+    assert.deepEqual(list.items.map((x) => x.id), [n.id]);
+    // no phone anywhere → refused; a given one is used
+    const own = expectReply(await U.badm.get(`${B}/projects?q=${encodeURIComponent('峰瑞')}`), 200).items[0];
+    expectReply(await U.badm.post(`${B}/projects/${own.id}/notices`, {}), 422, 'butler_notice.contact_required');
+    assert.equal(expectReply(await U.badm.post(`${B}/projects/${own.id}/notices`, { contact_phone: '0632-8800001' }), 201).notice.contact_phone, '0632-8800001');
+  });
+
+  it('visits and questions: on the spot, or handed to a department with a deadline', async () => {
+    const v = expectReply(await U.b1.post(`${B}/projects/${big.id}/visits`, { visited_on: today, staff: '管家甲等3人', people_met: '企业负责人高经理', notes: '仅26#、27#厂房、配电房施工许可证未办理' }), 201).visit;
+    assert.equal(v.team.id, teams[0].id);
+    const onSite = expectReply(await U.b1.post(`${B}/projects/${big.id}/questions`, { content: '营业执照变更需要什么材料？', asker: '高经理', answer: '现场解答：携带变更登记申请书和决议。', visit_id: v.id }), 201).question;
+    assert.deepEqual([onSite.status, onSite.answered_on_site, onSite.overdue], ['answered', true, false]);
+    handed = expectReply(await U.b1.post(`${B}/projects/${big.id}/questions`, { content: '取水许可如何办理？', asker: '高经理', department: '区水务局', deadline_days: 3 }), 201).question;
+    assert.deepEqual([handed.status, handed.overdue, handed.department], ['handed_over', false, '区水务局']);
+    const due = expectReply(await U.b1.get(`/api/v1/calendar/deadline?from=${encodeURIComponent(handed.handed_at)}&workdays=3`), 200).due;
+    assert.equal(handed.due_at, due, 'the deadline counts working days (民法典第二百零一条)');
+    expectReply(await U.b2.post(`${B}/projects/${small.id}/questions`, { content: '光伏项目用地？', asker: '李总', answer: '已当场解答' }), 201);
+    const bad = [
+      [{ content: '问', asker: '甲' }, 422, 'butler_question.invalid_handling'],
+      [{ content: '问', asker: '甲', answer: '答', department: '区水务局' }, 422, 'butler_question.invalid_handling'],
+      [{ content: '问', asker: '甲', department: '区水务局', deadline_days: 31 }, 422, 'request.out_of_range'],
+      [{ content: '问', asker: '甲', answer: '答', visit_id: 999999 }, 404, 'butler_visit.not_found'],
+      [{ content: '问', asker: '甲', answer: '答', raised_at: '2199-01-01T00:00:00+08:00' }, 422, 'butler.date_in_future'],
+    ];
+    for (const [body, status, code] of bad) expectReply(await U.b1.post(`${B}/projects/${big.id}/questions`, body), status, code);
+    expectReply(await U.b1.post(`${B}/projects/${big.id}/visits`, { visited_on: '2199-01-01', staff: '甲', people_met: '乙', notes: '丙' }), 422, 'butler.date_in_future');
+    const q = expectReply(await U.badm.get(`${B}/questions?project_id=${big.id}`), 200);
+    assert.equal(q.total, 2);
+    assert.equal(expectReply(await U.b2.get(`${B}/questions`), 200).total, 1, 'a butler sees the team’s questions only');
+    assert.equal(expectReply(await U.badm.get(`${B}/visits?project_id=${big.id}`), 200).total, 1);
+  });
+
+  it('wrong role → 403', async () => {
+    const cases = [
+      [U.cw, 'GET', `${B}/projects`],
+      [U.cw, 'GET', `${B}/stats`],
+      [U.lead, 'POST', `${B}/projects`, projectBody()],
+      [U.lead, 'POST', `${B}/procedures/1/status`, { status: 'done' }],
+      [U.b1, 'POST', `${B}/teams`, { name: '第八团队' }],
+      [U.b1, 'POST', `${B}/projects/${big.id}/assign`, { team_id: teams[1].id }],
+      [U.cw, 'POST', `${B}/projects/${big.id}/questions`, { content: '问', asker: '甲', answer: '答' }],
+    ];
+    for (const [as, method, url, body] of cases) expectReply(await as.raw(method, url, { body }), 403, 'auth.forbidden');
+  });
+
+  it('bad input on every write route is refused with a code and field, and nothing changes', async () => {
+    const snapshot = async () =>
+      JSON.stringify([
+        await getProject(U.badm, big.id),
+        expectReply(await U.badm.get(`${B}/projects`), 200),
+        expectReply(await U.badm.get(`${B}/teams`), 200),
+        expectReply(await U.badm.get(`${B}/notices`), 200),
+        expectReply(await U.badm.get(`${B}/visits`), 200),
+        expectReply(await U.badm.get(`${B}/questions`), 200),
+      ]);
+    const before = await snapshot();
+    const p = await getProject(U.badm, big.id);
+    const permit = procOf(p, 'construction_permit', '27#厂房');
+    const upd = projectBody({ stage: 'construction' });
+    delete upd.buildings;
+    const routes = [
+      { method: 'POST', url: `${B}/projects`, good: projectBody(), str: 'name', int: 'investment' },
+      { method: 'PUT', url: `${B}/projects/${big.id}`, good: upd, str: 'town', int: 'floor_area' },
+      { method: 'POST', url: `${B}/projects/${big.id}/assign`, good: { team_id: teams[3].id, note: '调整' }, str: 'note', int: 'team_id' },
+      { method: 'POST', url: `${B}/projects/${big.id}/buildings`, good: { name: '29#厂房' }, str: 'name' },
+      { method: 'POST', url: `${B}/procedures/${permit.id}/status`, good: { status: 'in_progress' }, str: 'note' },
+      { method: 'POST', url: `${B}/projects/${big.id}/notices`, good: { contact_phone: '13906321111' }, str: 'contact_phone' },
+      { method: 'POST', url: `${B}/notices/${noticeId}/delivery`, good: { recipient: '高经理', method: 'mail' }, str: 'recipient' },
+      { method: 'POST', url: `${B}/projects/${big.id}/visits`, good: { visited_on: today, staff: '甲', people_met: '乙', notes: '丙' }, str: 'notes' },
+      { method: 'POST', url: `${B}/projects/${big.id}/questions`, good: { content: '问', asker: '甲', answer: '答' }, str: 'content', int: 'deadline_days' },
+      { method: 'POST', url: `${B}/questions/${handed.id}/answer`, good: { answer: '答' }, str: 'answer' },
+      { method: 'POST', url: `${B}/teams`, good: { name: '山亭区项目管家第八团队' }, str: 'name' },
+      { method: 'POST', url: `${B}/teams/${teams[3].id}/members`, good: { username: 'b3' }, str: 'username', bool: 'leader' },
+    ];
+    for (const rt of routes) {
+      const as = U.badm;
+      const send = (body, o = {}) => as.raw(rt.method, rt.url, { body, ...o });
+      expectReply(await as.raw(rt.method, rt.url, { rawBody: '{"a":', contentType: 'application/json' }), 400, 'request.malformed_json');
+      expectReply(await send({ ...rt.good, unknown_field: 1 }), 400, 'request.unknown_field', 'unknown_field');
+      expectReply(await send({ ...rt.good, [rt.str]: 123 }), 400, 'request.invalid_type', rt.str);
+      if (rt.int) expectReply(await send({ ...rt.good, [rt.int]: 'x' }), 400, 'request.invalid_type', rt.int);
+      if (rt.bool) expectReply(await send({ ...rt.good, [rt.bool]: 'yes' }), 400, 'request.invalid_type', rt.bool);
+      expectReply(await send({ ...rt.good, [rt.str]: '长'.repeat(2001) }), 422, 'request.too_long', rt.str);
+      expectReply(await send(rt.good, { noCsrf: true }), 403, 'auth.csrf_invalid');
+    }
+    // domain checks of the project fields
+    const bad = [
+      [{ level: 'national' }, 'butler_project.invalid_level', 'level'],
+      [{ stage: 'design' }, 'butler_project.invalid_stage', 'stage'],
+      [{ uscc: '91370406MA3C000001' }, 'butler_project.invalid_uscc', 'uscc'],
+      [{ contact_phone: '电话' }, 'butler.invalid_phone', 'contact_phone'],
+      [{ planned_start: '2026-02-30' }, 'request.invalid_date', 'planned_start'],
+      [{ planned_finish: '2026-01-01' }, 'butler_project.invalid_dates', 'planned_finish'],
+      [{ investment: -1 }, 'request.out_of_range', 'investment'],
+      [{ investment: 1.5 }, 'request.invalid_type', 'investment'],
+      [{ buildings: ['26#', '26#'] }, 'butler_project.duplicate_building', 'buildings'],
+    ];
+    for (const [over, code, field] of bad) {
+      const res = await U.badm.post(`${B}/projects`, projectBody(over));
+      expectReply(res, res.status >= 400 && res.status < 500 ? res.status : 422, code, field);
+      assert.ok([400, 409, 422].includes(res.status), res.text);
+    }
+    expectReply(await U.badm2.post(`${B}/projects/${big.id}/buildings`, { name: '越权' }), 404, 'butler_project.not_found');
+    expectReply(await U.lead.post(`${B}/projects`, projectBody()), 403);
+    assert.equal(await snapshot(), before, 'a refused request changed something');
+  });
+
+  it('lists export to Excel', async () => {
+    const py = 'import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nprint("".join(z.read(n).decode("utf8") for n in z.namelist() if n.endswith(".xml")))';
+    for (const [url, want] of [
+      [`${B}/projects?format=xlsx`, ['重点项目审批进度台账', '恒海创智园建设项目', '尚未办结的审批事项', '50000000']],
+      [`${B}/procedures?open=1&format=xlsx`, ['审批事项清单', '26#厂房', '建筑工程施工许可证']],
+      [`${B}/questions?format=xlsx`, ['企业问题', '取水许可如何办理？']],
+      [`${B}/visits?format=xlsx`, ['走访记录']],
+      [`${B}/notices?format=xlsx`, ['一次性告知书', '当面送达']],
+      [`${B}/teams?format=xlsx`, ['项目管家团队', '管家甲']],
+    ]) {
+      const r = await binary(U.badm, url);
+      assert.equal(r.status, 200, url);
+      assert.match(r.type, /spreadsheetml/);
+      const f = path.join(tmp, 'x.xlsx');
+      fs.writeFileSync(f, r.buf);
+      const text = execFileSync('python3', ['-c', py, f], { encoding: 'utf8' });
+      for (const w of want) assert.ok(text.includes(w), `${url}: ${w}`);
+    }
+    expectReply(await U.badm.get(`${B}/projects?format=pdf`), 400, 'request.invalid_query');
+    expectReply(await U.badm.get(`${B}/projects?level=national`), 400, 'request.invalid_query', 'level');
+    expectReply(await U.badm.get(`${B}/projects?bogus=1`), 400, 'request.invalid_query');
+    const page = expectReply(await U.badm.get(`${B}/projects?page=2&page_size=2`), 200);
+    assert.deepEqual([page.page, page.page_size, page.items.length, page.total], [2, 2, 2, 6]);
+  });
+
+  it('after 200 days: the approval is over 120 working days, the handed-over question is overdue, then answered', async () => {
+    const dash0 = expectReply(await U.badm.get(`${B}/stats?since=${today}`), 200);
+    assert.equal(dash0.questions.answered_since, 2);
+    assert.equal(dash0.questions.overdue, 0);
+
+    await srv.restart({ offsetSeconds: 200 * DAY });
+    U = await loginAll(srv.base, ['badm', 'b1', 'b2', 'lead', 'badm2']);
+    const p = await getProject(U.b1, big.id);
+    assert.ok(p.approval.elapsed_workdays > 120 && p.approval.elapsed_workdays < 200, `elapsed ${p.approval.elapsed_workdays}`);
+    assert.equal(p.approval.over_target, true);
+    assert.equal(p.approval.target_workdays, 120);
+    assert.equal(p.approval.complete, false);
+
+    const od = expectReply(await U.b1.get(`${B}/questions?overdue=1`), 200);
+    assert.deepEqual(od.items.map((x) => [x.id, x.overdue]), [[handed.id, true]]);
+    let dash = expectReply(await U.badm.get(`${B}/stats?since=${today}`), 200);
+    assert.equal(dash.questions.overdue, 1);
+    const ans = expectReply(await U.b1.post(`${B}/questions/${handed.id}/answer`, { answer: '区水务局答复：按取水许可办事指南办理。' }), 200).question;
+    assert.deepEqual([ans.status, ans.overdue, ans.answered_on_site], ['answered', false, false]);
+    expectReply(await U.b1.post(`${B}/questions/${handed.id}/answer`, { answer: '再答' }), 409, 'butler_question.already_answered');
+
+    dash = expectReply(await U.badm.get(`${B}/stats?since=${today}`), 200);
+    assert.equal(dash.projects, 6);
+    assert.equal(dash.questions.answered_since, 3);
+    assert.equal(dash.questions.overdue, 0);
+    const byTeam = Object.fromEntries(dash.questions.by_team.map((t) => [t.name, t.answered]));
+    assert.equal(byTeam['山亭区项目管家第一团队'], 2);
+    assert.equal(byTeam['山亭区项目管家第二团队'], 1);
+    assert.equal(dash.questions.by_team.length, 7);
+    assert.equal(dash.approval.target_workdays, 120);
+    assert.ok(dash.approval.over_target >= 1);
+    assert.ok(dash.approval.average_workdays > 0);
+    assert.ok(dash.missing_by_procedure.some((x) => x.code === 'construction_permit' && x.count >= 3));
+    assert.ok(dash.by_level.some((x) => x.code === 'city'));
+    // answered since a later date: only the late answer
+    const later = new Date(Date.parse(`${today}T00:00:00+08:00`) + 100 * DAY * 1000 + 8 * 3600 * 1000).toISOString().slice(0, 10);
+    const dl = expectReply(await U.badm.get(`${B}/stats?since=${later}`), 200);
+    assert.equal(dl.questions.answered_since, 1);
+    assert.equal(expectReply(await U.badm.get(`${B}/questions?answered_since=${later}`), 200).total, 1);
+    // another district's dashboard knows nothing of 山亭区
+    const other = expectReply(await U.badm2.get(`${B}/stats`), 200);
+    assert.deepEqual([other.projects, other.questions.answered_since, other.questions.by_team.length], [0, 0, 0]);
+    // a butler's dashboard covers the team's projects
+    assert.equal(expectReply(await U.b2.get(`${B}/stats?since=${today}`), 200).projects, 2);
+  });
+
+  it('huimin verify accepts the database at the end', async () => {
+    await srv.stop();
+    const r = await runCli(['verify', '--db', srv.db]);
+    assert.equal(r.code, 0, `verify: ${r.stdout}\n${r.stderr}`);
+  });
+});

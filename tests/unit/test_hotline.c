@@ -1,0 +1,180 @@
+/* The hotline's pure rules: the state machine, warning levels on the
+ * working-day calendar (2024 data, with the Qingming break and its make-up
+ * Sunday), phone masking and validation, repeat detection, and the
+ * catalogue and department data built into the binary. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/embedded.h"
+#include "core/hmtime.h"
+#include "hotline/hotline.h"
+
+static int setup(void **state)
+{
+	hm_calendar *c = calendar_new();
+	const struct hm_embedded_file *f = hm_embedded_find("data/calendar/2024.txt");
+	if (!c || !f || calendar_load(c, (const char *)f->data, f->len, NULL) != HM_OK)
+		return -1;
+	*state = c;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	calendar_free(*state);
+	return 0;
+}
+
+/* UTC seconds of a Beijing wall-clock time. */
+static int64_t bj(int y, int m, int d, int hh, int mm)
+{
+	return hm_day_start(hm_ymd_day(y, m, d)) + hh * 3600 + mm * 60;
+}
+
+static void test_state_machine(void **state)
+{
+	(void)state;
+	assert_string_equal(hotline_next_status("registered", HL_DISPATCH), "dispatched");
+	assert_string_equal(hotline_next_status("dispatched", HL_SIGN), "signed");
+	assert_null(hotline_next_status("dispatched", HL_REPLY)); /* sign first */
+	assert_string_equal(hotline_next_status("signed", HL_REPLY), "replied");
+	assert_string_equal(hotline_next_status("rework", HL_REPLY), "replied");
+	assert_string_equal(hotline_next_status("dispatched", HL_RETURN), "return_requested");
+	assert_string_equal(hotline_next_status("signed", HL_RETURN), "return_requested");
+	assert_null(hotline_next_status("replied", HL_RETURN));
+	assert_string_equal(hotline_next_status("return_requested", HL_REDISPATCH), "dispatched");
+	assert_null(hotline_next_status("signed", HL_REDISPATCH));
+	assert_string_equal(hotline_next_status("replied", HL_CALLBACK_OK), "closed");
+	assert_string_equal(hotline_next_status("replied", HL_CALLBACK_REWORK), "rework");
+	assert_null(hotline_next_status("closed", HL_CALLBACK_OK));
+	assert_string_equal(hotline_next_status("registered", HL_MERGE), "merged");
+	assert_null(hotline_next_status("dispatched", HL_MERGE));
+	assert_null(hotline_next_status("merged", HL_DISPATCH));
+	assert_null(hotline_next_status("closed", HL_DISPATCH));
+}
+
+static void test_five_workdays_and_warnings(void **state)
+{
+	hm_calendar *cal = *state;
+	int64_t due;
+	/* dispatched Wednesday 20 March 2024 (the programme's day): Thu, Fri, Mon, Tue, Wed */
+	assert_int_equal(calendar_add_workdays(cal, bj(2024, 3, 20, 8, 0), HOTLINE_HANDLE_WORKDAYS, &due, NULL, NULL), HM_OK);
+	assert_int_equal(due, bj(2024, 3, 28, 0, 0));
+	assert_int_equal(hotline_warning_at(cal, due, false, bj(2024, 3, 25, 10, 0)), HL_WARN_NONE);
+	assert_int_equal(hotline_warning_at(cal, due, false, bj(2024, 3, 26, 0, 0)), HL_WARN_YELLOW);
+	assert_int_equal(hotline_warning_at(cal, due, false, bj(2024, 3, 27, 23, 59)), HL_WARN_YELLOW);
+	assert_int_equal(hotline_warning_at(cal, due, false, bj(2024, 3, 28, 0, 0)), HL_WARN_RED);
+	assert_int_equal(hotline_warning_at(cal, 0, false, bj(2024, 3, 28, 0, 0)), HL_WARN_NONE);
+	assert_string_equal(hotline_warning_code(HL_WARN_RED), "red");
+}
+
+static void test_warnings_follow_holidays_and_makeup_days(void **state)
+{
+	hm_calendar *cal = *state;
+	/* Qingming 2024: 4–5 April off, Saturday 6 off, Sunday 7 April a make-up workday */
+	int64_t due_mon = bj(2024, 4, 9, 0, 0);  /* last day Monday 8 April */
+	int64_t due_sun = bj(2024, 4, 8, 0, 0);  /* last day the make-up Sunday */
+	assert_int_equal(hotline_warning_at(cal, due_mon, false, bj(2024, 4, 3, 12, 0)), HL_WARN_NONE);
+	assert_int_equal(hotline_warning_at(cal, due_mon, false, bj(2024, 4, 6, 12, 0)), HL_WARN_NONE);
+	assert_int_equal(hotline_warning_at(cal, due_mon, false, bj(2024, 4, 7, 9, 0)), HL_WARN_YELLOW);
+	/* the working day before the make-up Sunday is Wednesday 3 April */
+	assert_int_equal(hotline_warning_at(cal, due_sun, false, bj(2024, 4, 2, 12, 0)), HL_WARN_NONE);
+	assert_int_equal(hotline_warning_at(cal, due_sun, false, bj(2024, 4, 3, 12, 0)), HL_WARN_YELLOW);
+	int64_t ret;
+	/* 2 working days to return, dispatched Wednesday 3 April: Sunday 7 and Monday 8 */
+	assert_int_equal(calendar_add_workdays(cal, bj(2024, 4, 3, 15, 0), HOTLINE_RETURN_WORKDAYS, &ret, NULL, NULL), HM_OK);
+	assert_int_equal(ret, bj(2024, 4, 9, 0, 0));
+}
+
+static void test_emergency_hours(void **state)
+{
+	hm_calendar *cal = *state;
+	int64_t t = bj(2024, 2, 10, 22, 0), due; /* Spring Festival: hours run through holidays */
+	assert_int_equal(calendar_add_hours(t, HOTLINE_EMERGENCY_REPLY_HOURS, &due, NULL), HM_OK);
+	assert_int_equal(due, bj(2024, 2, 11, 22, 0));
+	assert_int_equal(hotline_warning_at(cal, due, true, due - 3 * 3600), HL_WARN_NONE);
+	assert_int_equal(hotline_warning_at(cal, due, true, due - 2 * 3600), HL_WARN_YELLOW);
+	assert_int_equal(hotline_warning_at(cal, due, true, due), HL_WARN_RED);
+}
+
+static void test_phone_masking_and_validation(void **state)
+{
+	(void)state;
+	char buf[24];
+	assert_string_equal(hotline_mask_phone("13812345678", buf, sizeof buf), "138****5678");
+	assert_string_equal(hotline_mask_phone("0632-3311161", buf, sizeof buf), "063****1161");
+	assert_string_equal(hotline_mask_phone("12345", buf, sizeof buf), "****");
+	assert_string_equal(hotline_mask_phone("", buf, sizeof buf), "");
+	assert_true(hotline_phone_valid("13812345678"));
+	assert_true(hotline_phone_valid("+86 138-1234-5678"));
+	assert_true(hotline_phone_valid("0632-3311161"));
+	assert_false(hotline_phone_valid("123456"));
+	assert_false(hotline_phone_valid("1381234567a"));
+	assert_false(hotline_phone_valid("-13812345678"));
+	assert_false(hotline_phone_valid("138123456781381234567"));
+}
+
+static void test_repeats(void **state)
+{
+	(void)state;
+	int64_t t = bj(2024, 3, 20, 8, 0), day = 86400;
+	assert_true(hotline_is_repeat("13812345678", "gov.urban", t, "13812345678", "gov.urban", t + 29 * day));
+	assert_false(hotline_is_repeat("13812345678", "gov.urban", t, "13812345678", "gov.urban", t + 30 * day));
+	assert_false(hotline_is_repeat("13812345678", "gov.urban", t, "13812345678", "gov.health", t));
+	assert_false(hotline_is_repeat("13812345678", "gov.urban", t, "13900000000", "gov.urban", t));
+	assert_false(hotline_is_repeat("", "gov.urban", t, "", "gov.urban", t)); /* anonymous, no number */
+}
+
+static void test_catalogue_and_departments(void **state)
+{
+	(void)state;
+	assert_int_equal(hotline_catalog_version(), 1);
+	/* the programme's scope is the first level */
+	const char *const first[] = {"police", "justice", "petition", "gov"};
+	for (size_t i = 0; i < 4; i++) {
+		const hotline_category *c = hotline_category_find(first[i]);
+		assert_non_null(c);
+		assert_string_equal(c->parent, "");
+		assert_true(hotline_category_current(first[i]));
+	}
+	assert_string_equal(hotline_category_find("police")->name, "公安");
+	size_t n;
+	const hotline_category *all = hotline_categories(&n);
+	for (size_t i = 0; i < n; i++) {
+		if (all[i].parent[0])
+			assert_non_null(hotline_category_find(all[i].parent));
+		assert_int_equal(all[i].workdays, HOTLINE_HANDLE_WORKDAYS);
+	}
+	assert_true(hotline_category_within("police.traffic", "police"));
+	assert_true(hotline_category_within("police.traffic", "police.traffic"));
+	assert_false(hotline_category_within("gov.urban", "police"));
+	assert_false(hotline_category_current("police.nothing"));
+	const hotline_department *d = hotline_department_find(1);
+	assert_non_null(d);
+	assert_string_equal(d->name, "市公安局");
+	assert_null(hotline_department_find(999));
+	const hotline_department *ds = hotline_departments(&n);
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < i; j++)
+			assert_true(ds[i].id != ds[j].id);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_state_machine),
+		cmocka_unit_test(test_five_workdays_and_warnings),
+		cmocka_unit_test(test_warnings_follow_holidays_and_makeup_days),
+		cmocka_unit_test(test_emergency_hours),
+		cmocka_unit_test(test_phone_masking_and_validation),
+		cmocka_unit_test(test_repeats),
+		cmocka_unit_test(test_catalogue_and_departments),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
