@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core/audit.h"
+#include "core/crypt.h"
 #include "core/embedded.h"
 #include "core/hmtime.h"
 #include "core/ledger.h"
@@ -20,6 +21,8 @@
 #include "core/users.h"
 #include "fund/fund.h"
 #include "fund/fund_demo.h"
+#include "fund/fund_seal.h"
+#include "hotline/hotline_db.h"
 #include "http/core_http.h"
 #include "http/server.h"
 
@@ -28,6 +31,7 @@ enum { EX_OK = 0, EX_FAIL = 1, EX_USAGE = 2, EX_DB = 3, EX_LISTEN = 4 };
 typedef struct opts {
 	const char *cmd, *sub;
 	char db[512];
+	char key[520];
 	char listen[128];
 	char web[512];
 	int threads;
@@ -49,9 +53,11 @@ static const char *const usage_main =
 	"  verify    校验审计链、账簿平衡和数据库完整性\n"
 	"  backup    在线备份数据库（--to 文件）\n"
 	"  user      用户管理：user add | passwd | disable\n"
+	"  rekey     轮换加密密钥：用新密钥重新加密所有敏感字段\n"
 	"\n"
 	"通用选项:\n"
 	"  --db PATH        数据库文件（默认 var/huimin.db）\n"
+	"  --key PATH       密钥文件（默认为数据库文件名加 .key，由 init 创建，权限 0600）\n"
 	"  --config FILE    配置文件（每行 key = value：db, listen, web, threads, session_ttl, cookie_secure）\n"
 	"  --help           显示帮助\n"
 	"\n"
@@ -72,6 +78,9 @@ static const struct {
 	{"verify", "用法: huimin verify [--db PATH]\n"
 		   "  重新计算审计链、检查每笔分录借贷平衡和数据库完整性；发现问题时退出码为 1 并指出第一条问题记录。\n"},
 	{"backup", "用法: huimin backup [--db PATH] --to FILE\n  服务运行时也可在线备份；目标文件不得已存在。\n"},
+	{"rekey", "用法: huimin rekey [--db PATH] [--key PATH]\n"
+		  "  生成新密钥，用它重新加密所有敏感字段（身份证号、电话、服务记录等），然后删除旧密钥。\n"
+		  "  请在维护窗口停止服务后运行，并在完成后备份新的密钥文件。\n"},
 	{"user", "用法:\n"
 		 "  huimin user add --username U --role R [--org 机构代码] [--name 姓名] --password-stdin\n"
 		 "  huimin user passwd --username U --password-stdin\n"
@@ -138,6 +147,8 @@ static int read_config(const char *path, opts *o)
 			snprintf(o->db, sizeof o->db, "%s", v);
 		else if (strcmp(k, "listen") == 0)
 			snprintf(o->listen, sizeof o->listen, "%s", v);
+		else if (strcmp(k, "key") == 0)
+			snprintf(o->key, sizeof o->key, "%s", v);
 		else if (strcmp(k, "web") == 0)
 			snprintf(o->web, sizeof o->web, "%s", v);
 		else if (strcmp(k, "threads") == 0)
@@ -163,7 +174,7 @@ static int read_config(const char *path, opts *o)
 static int parse_args(int argc, char **argv, opts *o)
 {
 	const char *config = NULL;
-	char db[512] = "", listen[128] = "", web[512] = "";
+	char db[512] = "", listen[128] = "", web[512] = "", key[520] = "";
 	int threads = -1;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -179,6 +190,9 @@ static int parse_args(int argc, char **argv, opts *o)
 		else if (strcmp(a, "--db") == 0) {
 			VALUE();
 			snprintf(db, sizeof db, "%s", next);
+		} else if (strcmp(a, "--key") == 0) {
+			VALUE();
+			snprintf(key, sizeof key, "%s", next);
 		} else if (strcmp(a, "--config") == 0) {
 			VALUE();
 			config = next;
@@ -240,6 +254,11 @@ static int parse_args(int argc, char **argv, opts *o)
 		o->threads = threads;
 	if (web[0])
 		snprintf(o->web, sizeof o->web, "%s", web);
+	/* the key file sits beside the database unless told otherwise */
+	if (key[0])
+		snprintf(o->key, sizeof o->key, "%s", key);
+	else if (!o->key[0])
+		snprintf(o->key, sizeof o->key, "%s.key", o->db);
 	return EX_OK;
 }
 
@@ -263,6 +282,16 @@ static hm_divisions *load_divisions(void)
 	if (!d)
 		fprintf(stderr, "huimin: 行政区划数据无效：%s\n", hm_error_message(&e));
 	return d;
+}
+
+static bool load_keys(const opts *o)
+{
+	hm_error e;
+	hm_error_clear(&e);
+	if (crypt_keyfile_load(o->key, &e) == HM_OK)
+		return true;
+	fprintf(stderr, "huimin: %s\n", hm_error_message(&e));
+	return false;
 }
 
 /* Run fn inside one write transaction on the store's connection. */
@@ -290,6 +319,19 @@ static int in_tx(hm_store *s, tx_fn fn, void *arg)
 
 /* ---- serve ------------------------------------------------------------ */
 
+static hm_err reseal_tx(hm_db *db, void *arg, hm_error *e)
+{
+	(void)arg;
+	int64_t n = 0, h = 0;
+	hm_err err = fund_seal_pending(db, &n, e);
+	if (!err)
+		err = hotline_seal_pending(db, &h, e);
+	n += h;
+	if (!err && n > 0)
+		hm_log_info("sealed %lld personal values with the active key", (long long)n);
+	return err;
+}
+
 static int cmd_serve(const opts *o)
 {
 	hm_store *s = open_store(o, false, true);
@@ -314,6 +356,12 @@ static int cmd_serve(const opts *o)
 	if (!app.calendar || !app.divisions || !db || calendar_boot(&app, db, &e) != HM_OK) {
 		if (e.err)
 			fprintf(stderr, "huimin: %s\n", hm_error_message(&e));
+		rc = EX_DB;
+		goto out;
+	}
+	/* personal data written before sealing existed, or under an old key
+	 * (an interrupted rekey), is sealed with the active key now */
+	if (!load_keys(o) || in_tx(s, reseal_tx, NULL) != EX_OK) {
 		rc = EX_DB;
 		goto out;
 	}
@@ -424,6 +472,15 @@ static int cmd_init(const opts *o)
 	int rc = EX_OK;
 	if (!c.cal || !c.div || !db || calendar_boot(&app, db, &e) != HM_OK)
 		rc = EX_DB;
+	bool new_key = access(o->key, F_OK) != 0;
+	if (!rc && new_key && crypt_keyfile_create(o->key, &e) != HM_OK) {
+		fprintf(stderr, "huimin: %s\n", hm_error_message(&e));
+		rc = EX_FAIL;
+	}
+	if (!rc && !load_keys(o))
+		rc = EX_FAIL;
+	if (!rc && new_key)
+		printf("已生成密钥文件：%s（权限 0600；请与数据库分开妥善备份，丢失后加密字段无法恢复）\n", o->key);
 	if (!rc)
 		rc = in_tx(s, init_tx, &c);
 	if (!rc)
@@ -476,6 +533,19 @@ static int cmd_verify(const opts *o)
 		       (long long)(bank % 100));
 	}
 	hm_error_clear(&e);
+	int64_t unreadable = 0;
+	if (access(o->key, F_OK) != 0) {
+		printf("加密字段：未校验（找不到密钥文件 %s）\n", o->key);
+	} else if (!load_keys(o)) {
+		rc = EX_FAIL;
+	} else if (fund_seal_check(db, &unreadable, &e) != HM_OK || unreadable > 0 ||
+		   hotline_seal_check(db, &unreadable, &e) != HM_OK || unreadable > 0) {
+		printf("加密字段：失败 —— %lld 个值无法用现有密钥解密（数据被改动或密钥不符）\n", (long long)unreadable);
+		rc = EX_FAIL;
+	} else {
+		printf("加密字段：全部可用现有密钥解密\n");
+	}
+	hm_error_clear(&e);
 	if (store_integrity_check(db, &e) != HM_OK) {
 		printf("数据库完整性：失败 —— %s\n", hm_error_message(&e));
 		rc = EX_FAIL;
@@ -503,6 +573,37 @@ static int cmd_backup(const opts *o)
 		rc = EX_FAIL;
 	} else {
 		printf("已备份到 %s\n", o->to);
+	}
+	store_close(s);
+	return rc;
+}
+
+/* ---- rekey ------------------------------------------------------------ */
+
+/* Key rotation in three durable steps, each safe to interrupt: the key
+ * file gains the new key (old ones kept), every value is resealed in one
+ * transaction, then the old keys leave the file. A crash in between leaves
+ * values the next start or the next rekey reseals. */
+static int cmd_rekey(const opts *o)
+{
+	hm_store *s = open_store(o, false, true);
+	if (!s)
+		return EX_DB;
+	hm_error e;
+	hm_error_clear(&e);
+	int rc = EX_OK;
+	if (!load_keys(o)) {
+		rc = EX_DB;
+	} else if (crypt_keyfile_add_key(o->key, &e) != HM_OK) {
+		fprintf(stderr, "huimin: %s\n", hm_error_message(&e));
+		rc = EX_FAIL;
+	} else if ((rc = in_tx(s, reseal_tx, NULL)) == EX_OK) {
+		if (crypt_keyfile_drop_old(o->key, &e) != HM_OK) {
+			fprintf(stderr, "huimin: %s\n", hm_error_message(&e));
+			rc = EX_FAIL;
+		} else {
+			printf("密钥已轮换：所有加密字段已用新密钥重新加密，旧密钥已从 %s 删除\n", o->key);
+		}
 	}
 	store_close(s);
 	return rc;
@@ -621,5 +722,7 @@ int main(int argc, char **argv)
 		return cmd_backup(&o);
 	if (strcmp(o.cmd, "user") == 0)
 		return cmd_user(&o);
+	if (strcmp(o.cmd, "rekey") == 0)
+		return cmd_rekey(&o);
 	return usage_error("未知命令 %s", o.cmd);
 }

@@ -365,7 +365,9 @@ hm_err care_db_session_insert(hm_db *db, int64_t user_id, int64_t now, care_sess
 	db_bind_int(st, 3, s->org_id);
 	db_bind_int(st, 4, s->provider_id);
 	db_bind_int(st, 5, s->held_at);
-	db_bind_text(st, 6, s->notes);
+	hm_err serr = db_bind_sealed(st, 6, s->notes, e);
+	if (serr)
+		return serr;
 	db_bind_text(st, 7, s->outcome);
 	db_bind_int(st, 8, user_id);
 	db_bind_int(st, 9, now);
@@ -414,7 +416,7 @@ hm_err care_db_session_get(hm_db *db, int64_t scope, int64_t id, care_session *o
 	if (err)
 		return err;
 	session_row(st, out);
-	COPY(out->notes, db_col_text(st, 13));
+	db_col_open(st, 13, out->notes, sizeof out->notes);
 	return HM_OK;
 }
 
@@ -475,7 +477,9 @@ hm_err care_db_visit_insert(hm_db *db, int64_t user_id, int64_t now, care_visit 
 	db_bind_int(st, 3, v->visited_at);
 	db_bind_text(st, 4, v->visitors);
 	db_bind_text(st, 5, v->people_met);
-	db_bind_text(st, 6, v->findings);
+	hm_err serr = db_bind_sealed(st, 6, v->findings, e);
+	if (serr)
+		return serr;
 	db_bind_text(st, 7, v->follow_up);
 	db_bind_text(st, 8, v->follow_up_due);
 	db_bind_int(st, 9, user_id);
@@ -505,7 +509,7 @@ static void visit_row(hm_stmt *st, care_visit *v)
 	v->visited_at = db_col_int(st, 6);
 	COPY(v->visitors, db_col_text(st, 7));
 	COPY(v->people_met, db_col_text(st, 8));
-	COPY(v->findings, db_col_text(st, 9));
+	db_col_open(st, 9, v->findings, sizeof v->findings);
 	COPY(v->follow_up, db_col_text(st, 10));
 	COPY(v->follow_up_due, db_col_text(st, 11));
 	COPY(v->created_by, db_col_text(st, 12));

@@ -22,7 +22,9 @@ hm_err donation_db_donor_insert(hm_db *db, int64_t user_id, int64_t now, donatio
 	db_bind_text(st, 2, d->name);
 	db_bind_text(st, 3, d->uscc);
 	db_bind_text(st, 4, d->contact_name);
-	db_bind_text(st, 5, d->phone);
+	hm_err serr = db_bind_sealed(st, 5, d->phone, e);
+	if (serr)
+		return serr;
 	db_bind_text(st, 6, d->address);
 	db_bind_int(st, 7, d->publish_name);
 	db_bind_int(st, 8, d->publish_amount);
@@ -47,7 +49,9 @@ hm_err donation_db_donor_update(hm_db *db, int64_t now, const donation_donor *d,
 	if (!st)
 		return e->err;
 	db_bind_text(st, 1, d->contact_name);
-	db_bind_text(st, 2, d->phone);
+	hm_err serr = db_bind_sealed(st, 2, d->phone, e);
+	if (serr)
+		return serr;
 	db_bind_text(st, 3, d->address);
 	db_bind_int(st, 4, d->publish_name);
 	db_bind_int(st, 5, d->publish_amount);
@@ -71,7 +75,7 @@ static void donor_row(hm_stmt *st, donation_donor *d)
 	COPY(d->name, db_col_text(st, 2));
 	COPY(d->uscc, db_col_text(st, 3));
 	COPY(d->contact_name, db_col_text(st, 4));
-	COPY(d->phone, db_col_text(st, 5));
+	db_col_open(st, 5, d->phone, sizeof d->phone);
 	COPY(d->address, db_col_text(st, 6));
 	d->publish_name = db_col_int(st, 7);
 	d->publish_amount = db_col_int(st, 8);

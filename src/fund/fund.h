@@ -96,6 +96,7 @@ typedef struct fund_child_filter {
 	const char *q;          /* part of the name, or "" */
 	const char *district;   /* org code, or "" */
 	const char *category;   /* or "" */
+	const char *id_hash;    /* blind index of an exact ID number, or "" */
 	int page, page_size;
 } fund_child_filter;
 typedef void (*fund_child_visit)(const fund_child *ch, void *arg);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/crypt.h"
 #include "core/hmtime.h"
 
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src))
@@ -43,16 +44,22 @@ hm_err fund_db_child_insert(hm_db *db, int64_t org_id, int64_t user_id, int64_t 
 	hm_stmt *st = db_stmt(db,
 			      "INSERT INTO children (org_id, name, sex, birth_date, id_number, hukou_district, hukou_evidence,"
 			      " household_status, household_cert_no, household_cert_from, household_cert_to, guardian_name,"
-			      " guardian_relation, guardian_phone, address, is_demo, created_by, created_at, updated_at)"
-			      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)",
+			      " guardian_relation, guardian_phone, address, is_demo, created_by, created_at, updated_at,"
+			      " id_number_hash)"
+			      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19)",
 			      e);
 	if (!st)
 		return e->err;
+	char blind[65];
+	crypt_blind(ch->id_number, blind);
+	hm_err err;
+	if ((err = db_bind_sealed(st, 5, ch->id_number, e)) || (err = db_bind_sealed(st, 14, ch->guardian_phone, e)))
+		return err;
+	db_bind_text(st, 19, blind);
 	db_bind_int(st, 1, org_id);
 	db_bind_text(st, 2, ch->name);
 	db_bind_text(st, 3, ch->sex);
 	db_bind_text(st, 4, ch->birth_date);
-	db_bind_text(st, 5, ch->id_number);
 	db_bind_text(st, 6, ch->hukou_district);
 	db_bind_text(st, 7, ch->hukou_evidence);
 	db_bind_text(st, 8, ch->household_status);
@@ -61,7 +68,6 @@ hm_err fund_db_child_insert(hm_db *db, int64_t org_id, int64_t user_id, int64_t 
 	db_bind_text(st, 11, ch->household_cert_to);
 	db_bind_text(st, 12, ch->guardian_name);
 	db_bind_text(st, 13, ch->guardian_relation);
-	db_bind_text(st, 14, ch->guardian_phone);
 	db_bind_text(st, 15, ch->address);
 	db_bind_int(st, 16, ch->is_demo);
 	db_bind_int(st, 17, user_id);
@@ -96,11 +102,13 @@ hm_err fund_db_child_update(hm_db *db, int64_t now, const fund_child *ch, hm_err
 	db_bind_text(st, 9, ch->household_cert_to);
 	db_bind_text(st, 10, ch->guardian_name);
 	db_bind_text(st, 11, ch->guardian_relation);
-	db_bind_text(st, 12, ch->guardian_phone);
+	hm_err err = db_bind_sealed(st, 12, ch->guardian_phone, e);
+	if (err)
+		return err;
 	db_bind_text(st, 13, ch->address);
 	db_bind_int(st, 14, now);
 	db_bind_int(st, 15, ch->id);
-	hm_err err = db_exec_stmt(st, e);
+	err = db_exec_stmt(st, e);
 	return err ? err : child_categories_save(db, ch, e);
 }
 
@@ -133,7 +141,7 @@ static void child_row(hm_stmt *st, fund_child *ch)
 	COPY(ch->name, db_col_text(st, 4));
 	COPY(ch->sex, db_col_text(st, 5));
 	COPY(ch->birth_date, db_col_text(st, 6));
-	COPY(ch->id_number, db_col_text(st, 7));
+	db_col_open(st, 7, ch->id_number, sizeof ch->id_number);
 	COPY(ch->hukou_district, db_col_text(st, 8));
 	COPY(ch->hukou_evidence, db_col_text(st, 9));
 	COPY(ch->household_status, db_col_text(st, 10));
@@ -142,7 +150,7 @@ static void child_row(hm_stmt *st, fund_child *ch)
 	COPY(ch->household_cert_to, db_col_text(st, 13));
 	COPY(ch->guardian_name, db_col_text(st, 14));
 	COPY(ch->guardian_relation, db_col_text(st, 15));
-	COPY(ch->guardian_phone, db_col_text(st, 16));
+	db_col_open(st, 16, ch->guardian_phone, sizeof ch->guardian_phone);
 	COPY(ch->address, db_col_text(st, 17));
 	ch->is_demo = db_col_int(st, 18);
 	ch->created_at = db_col_int(st, 19);
@@ -170,7 +178,8 @@ hm_err fund_db_child_get(hm_db *db, int64_t scope, int64_t id, fund_child *out, 
 	" FROM children c JOIN orgs o ON o.id = c.org_id"                                                     \
 	" WHERE ($1 = 0 OR c.org_id = $1) AND ($2 = '' OR c.name LIKE '%' || $2 || '%')"                      \
 	" AND ($3 = '' OR o.code = $3)"                                                                        \
-	" AND ($4 = '' OR EXISTS (SELECT 1 FROM child_categories k WHERE k.child_id = c.id AND k.category = $4))"
+	" AND ($4 = '' OR EXISTS (SELECT 1 FROM child_categories k WHERE k.child_id = c.id AND k.category = $4))" \
+	" AND ($5 = '' OR c.id_number_hash = $5)"
 
 hm_err fund_db_child_list(hm_db *db, int64_t scope, const fund_child_filter *f, fund_child_visit visit, void *arg,
 			  int64_t *total, hm_error *e)
@@ -182,18 +191,20 @@ hm_err fund_db_child_list(hm_db *db, int64_t scope, const fund_child_filter *f, 
 	db_bind_text(st, 2, f->q);
 	db_bind_text(st, 3, f->district);
 	db_bind_text(st, 4, f->category);
+	db_bind_text(st, 5, f->id_hash);
 	if (db_step(st) != DB_ROW)
 		return db_error(db, e);
 	*total = db_col_int(st, 0);
-	st = db_stmt(db, "SELECT " CHILD_COLS CHILD_FILTER " ORDER BY c.id DESC LIMIT $5 OFFSET $6", e);
+	st = db_stmt(db, "SELECT " CHILD_COLS CHILD_FILTER " ORDER BY c.id DESC LIMIT $6 OFFSET $7", e);
 	if (!st)
 		return e->err;
 	db_bind_int(st, 1, scope);
 	db_bind_text(st, 2, f->q);
 	db_bind_text(st, 3, f->district);
 	db_bind_text(st, 4, f->category);
-	db_bind_int(st, 5, f->page_size);
-	db_bind_int(st, 6, (int64_t)(f->page - 1) * f->page_size);
+	db_bind_text(st, 5, f->id_hash);
+	db_bind_int(st, 6, f->page_size);
+	db_bind_int(st, 7, (int64_t)(f->page - 1) * f->page_size);
 	/* SQLite runs the category statement beside this one on the connection */
 	int rc;
 	while ((rc = db_step(st)) == DB_ROW) {

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/crypt.h"
+#include "core/hmtime.h"
 #include "fund/fund.h"
 #include "http/export.h"
 
@@ -243,7 +245,7 @@ static hm_err list_reply(hm_req *r, json_t *items, int64_t total, int page, int 
 
 hm_err fund_children_list_handler(hm_req *r)
 {
-	static const char *const allowed[] = {"q", "district", "category", "page", "page_size", "format", NULL};
+	static const char *const allowed[] = {"q", "id_number", "district", "category", "page", "page_size", "format", NULL};
 	fund_child_filter f = {0};
 	bool xlsx;
 	hm_err err = http_query_allowed(r, allowed);
@@ -252,6 +254,20 @@ hm_err fund_children_list_handler(hm_req *r)
 	f.q = qarg(r, "q");
 	f.district = qarg(r, "district");
 	f.category = qarg(r, "category");
+	/* an exact ID number is found through its keyed hash: the stored
+	 * number is sealed and cannot be compared */
+	char blind[65] = "";
+	const char *idq = qarg(r, "id_number");
+	if (idq[0]) {
+		idcard_info info;
+		if (idcard_parse(r->app->divisions, idq, hm_day_of(r->now), &info, &r->err, "id_number")) {
+			char msg[256];
+			snprintf(msg, sizeof msg, "%s", hm_error_message(&r->err));
+			return hm_failf(&r->err, HM_E_BAD_QUERY, "id_number", "%s", msg);
+		}
+		crypt_blind(info.number, blind);
+	}
+	f.id_hash = blind;
 	if (strlen(f.q) > 96)
 		return hm_failf(&r->err, HM_E_BAD_QUERY, "q", "查询条件过长");
 	if ((err = check_filters(r, f.district, f.category)))

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/crypt.h"
 #include "core/embedded.h"
 #include "core/log.h"
 
@@ -206,15 +207,29 @@ static hm_err migrate(hm_store *s, hm_db *db, bool apply, hm_error *e)
 		return hm_failf(e, HM_E_UNAVAILABLE, NULL,
 				"数据库结构版本 %d 比本程序支持的版本 %d 新，请使用新版本程序", have, latest);
 	s->version = have;
-	if (!apply)
-		return have == latest ? HM_OK
-				      : hm_failf(e, HM_E_UNAVAILABLE, NULL,
-						 "数据库结构版本 %d 需要升级到 %d，请先运行 huimin migrate", have, latest);
+	hm_stmt *cnt = db_stmt(db, "SELECT count(*) FROM schema_version", e);
+	if (!cnt)
+		return e ? e->err : HM_E_INTERNAL;
+	if (db_step(cnt) != DB_ROW)
+		return db_error(db, e);
 	const struct hm_embedded_file *m[256];
 	size_t n = migrations(m, 256);
+	bool complete = have == latest && (size_t)db_col_int(cnt, 0) == n;
+	if (!apply)
+		return complete ? HM_OK
+				      : hm_failf(e, HM_E_UNAVAILABLE, NULL,
+						 "数据库结构版本 %d 需要升级到 %d，请先运行 huimin migrate", have, latest);
 	for (size_t i = 0; i < n; i++) {
 		int v = migration_number(m[i]->name);
-		if (v <= have)
+		/* each migration by its own row, not by the highest number: one
+		 * that arrived later with a lower number is still applied */
+		hm_stmt *q = db_stmt(db, "SELECT count(*) FROM schema_version WHERE version = $1", e);
+		if (!q)
+			return e ? e->err : HM_E_INTERNAL;
+		db_bind_int(q, 1, v);
+		if (db_step(q) != DB_ROW)
+			return db_error(db, e);
+		if (db_col_int(q, 0) > 0)
 			continue;
 		/* each migration and its version row commit together or not at all */
 		if ((err = db_begin(db, true, e)))
@@ -238,7 +253,8 @@ static hm_err migrate(hm_store *s, hm_db *db, bool apply, hm_error *e)
 			return err;
 		}
 		hm_log_info("store: applied migration %s", m[i]->name);
-		s->version = v;
+		if (v > s->version)
+			s->version = v;
 	}
 	return HM_OK;
 }
@@ -383,6 +399,29 @@ void db_bind_text(hm_stmt *st, int i, const char *v)
 void db_bind_null(hm_stmt *st, int i)
 {
 	sqlite3_bind_null(st->st, i);
+}
+
+hm_err db_bind_sealed(hm_stmt *st, int i, const char *plain, hm_error *e)
+{
+	size_t n = CRYPT_SEALED_SIZE(strlen(plain));
+	char *buf = malloc(n);
+	if (!buf)
+		return hm_fail(e, HM_E_INTERNAL, NULL);
+	hm_err err = crypt_seal(plain, buf, n, e);
+	if (!err)
+		sqlite3_bind_text(st->st, i, buf, -1, SQLITE_TRANSIENT);
+	free(buf);
+	return err;
+}
+
+void db_col_open(hm_stmt *st, int col, char *out, size_t n)
+{
+	hm_error e;
+	hm_error_clear(&e);
+	if (crypt_open(db_col_text(st, col), out, n, &e) != HM_OK) {
+		hm_log_error("store: %s", hm_error_message(&e));
+		out[0] = '\0';
+	}
 }
 
 int db_step(hm_stmt *st)

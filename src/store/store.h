@@ -60,6 +60,8 @@ hm_stmt *db_stmt(hm_db *db, const char *sql, hm_error *e);
 void db_bind_int(hm_stmt *st, int i, int64_t v);
 void db_bind_text(hm_stmt *st, int i, const char *v);  /* NULL binds NULL; copied */
 void db_bind_null(hm_stmt *st, int i);
+/* Bind personal data sealed with the process's keys (core/crypt.h). */
+hm_err db_bind_sealed(hm_stmt *st, int i, const char *plain, hm_error *e);
 /* Step: DB_ROW, DB_DONE, DB_CONSTRAINT (unique/check/foreign key) or
  * DB_ERROR; on DB_ERROR call db_error to turn it into an hm_err. */
 int db_step(hm_stmt *st);
@@ -72,6 +74,9 @@ int64_t db_col_int(hm_stmt *st, int col);
 /* Column text, "" for NULL; borrowed until the next step or reset. */
 const char *db_col_text(hm_stmt *st, int col);
 bool db_col_null(hm_stmt *st, int col);
+/* A sealed column opened into out (n bytes); "" on failure, which is
+ * logged (a wrong key or a tampered value) — never the ciphertext. */
+void db_col_open(hm_stmt *st, int col, char *out, size_t n);
 int64_t db_last_id(hm_db *db);
 int db_changes(hm_db *db);
 /* Map the connection's last failure to an hm_err (busy, full, read-only or
@@ -79,6 +84,19 @@ int db_changes(hm_db *db);
 hm_err db_error(hm_db *db, hm_error *e);
 /* Run SQL with no parameters and no rows (schema, pragmas). */
 hm_err db_exec(hm_db *db, const char *sql, hm_error *e);
+
+/* A sealed column (core/crypt.h), described by its literal statements. */
+typedef struct sealed_col {
+	const char *select;   /* id, value of rows not sealed with key prefix $1 */
+	const char *update;   /* value = $1 WHERE id = $2; with a blind index: index $2, id $3 */
+	const char *all;      /* id, value of every non-empty row, for verify */
+	bool blind;           /* also keep a keyed hash of the plain text */
+} sealed_col;
+/* Seal again every value of cols not sealed with the active key (legacy
+ * plain text, an older key); in the caller's transaction. *count may be NULL. */
+hm_err store_reseal(hm_db *db, const sealed_col *cols, size_t n, int64_t *count, hm_error *e);
+/* Count values of cols that the keys at hand cannot open. */
+hm_err store_seal_check(hm_db *db, const sealed_col *cols, size_t n, int64_t *bad, hm_error *e);
 
 /* Online backup to a new file at dest while others keep writing. */
 hm_err store_backup(hm_store *s, const char *dest, hm_error *e);
