@@ -20,7 +20,7 @@ ASAN_OBJS := $(SRCS:%.c=build/asan/%.o) build/asan/gen/embedded.o
 REL_UNITS := $(UNIT_SRCS:tests/unit/%.c=build/rel/unit/%)
 ASAN_UNITS:= $(UNIT_SRCS:tests/unit/%.c=build/asan/unit/%)
 
-.PHONY: all deps run test unit api clean format asan fuzz fuzz-build crash web
+.PHONY: all deps run test unit api clean format asan fuzz fuzz-build crash web security bench
 
 all: huimin
 
@@ -106,6 +106,7 @@ build/fuzz/bin/fuzz_%: build/fuzz/fuzz/fuzz_%.o $(FUZZ_COMMON:%=build/fuzz/%) $(
 build/asan/fuzz/fuzz_%: build/asan/fuzz/fuzz_%.o $(FUZZ_COMMON:fuzz/%=build/asan/fuzz/%) build/asan/fuzz/replay.o $(ASAN_OBJS)
 	$(CC) $(ASAN_FLAGS) -o $@ $^ $(LIBS)
 
+.PRECIOUS: build/asan/fuzz/%.o build/fuzz/fuzz/%.o
 fuzz-build: $(FUZZ_BINS) $(FUZZ_REPLAYS)
 
 # Each target for FUZZ_SECONDS (default 60): make fuzz FUZZ_SECONDS=600
@@ -125,14 +126,27 @@ run: deps huimin web
 	@[ -f var/huimin.db ] || ./huimin init --db var/huimin.db --demo
 	./huimin serve --db var/huimin.db --listen 127.0.0.1:8080
 
-# Unit tests (plain and ASan+UBSan builds), then API tests against the
-# sanitizer build of the server; scripts/test-summary prints "N passed, N failed".
+# Unit tests (plain and ASan+UBSan builds), the fuzz replays (seeds and
+# regressions), an 8 s run of each fuzzer, the crash test with 5 kills, then
+# API tests against the sanitizer build of the server; scripts/run-tests
+# prints "N passed, N failed".
 test: deps
-	@$(MAKE) --no-print-directory -j$$(nproc) huimin build/asan/huimin $(REL_UNITS) $(ASAN_UNITS) web
-	@scripts/run-tests $(REL_UNITS) $(ASAN_UNITS)
+	@$(MAKE) --no-print-directory -j$$(nproc) huimin build/asan/huimin $(REL_UNITS) $(ASAN_UNITS) web $(FUZZ_BINS) $(FUZZ_REPLAYS)
+	@FUZZ_SECONDS=$(FUZZ_TEST_SECONDS) CRASH_KILLS=5 scripts/run-tests $(REL_UNITS) $(ASAN_UNITS) $(FUZZ_REPLAYS) fuzz/run tests/crash/run
+
+# sqlmap (Debian) against every route that takes parameters, signed in; fails
+# on any finding. About 15 s a route. SECURITY_LIMIT=N for a quick look.
+security: deps huimin
+	@command -v sqlmap >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends sqlmap
+	@python3 tests/security/sqlmap.py
 
 unit: $(REL_UNITS) $(ASAN_UNITS)
 	@scripts/run-tests --unit-only $(REL_UNITS) $(ASAN_UNITS)
+
+# Benchmarks (issue 6): baselines and load in one run, results in
+# bench/results/<date>.md. BENCH_SIZES=10k,100k,1m, BENCH_SECONDS=N (bench/run).
+bench: huimin
+	@bench/run
 
 format:
 	clang-format -i $$(find src tests/unit tools -name '*.[ch]')

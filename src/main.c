@@ -262,15 +262,20 @@ static int parse_args(int argc, char **argv, opts *o)
 	return EX_OK;
 }
 
-static hm_store *open_store(const opts *o, bool create, bool migrate)
+static hm_store *open_store_ro(const opts *o, bool create, bool migrate, bool read_only)
 {
 	hm_error e;
 	hm_error_clear(&e);
-	store_options so = {.create = create, .migrate = migrate};
+	store_options so = {.create = create, .migrate = migrate, .read_only = read_only};
 	hm_store *s = store_open(o->db, &so, &e);
 	if (!s)
 		fprintf(stderr, "huimin: %s\n", hm_error_message(&e));
 	return s;
+}
+
+static hm_store *open_store(const opts *o, bool create, bool migrate)
+{
+	return open_store_ro(o, create, migrate, false);
 }
 
 static hm_divisions *load_divisions(void)
@@ -506,7 +511,7 @@ static int cmd_migrate(const opts *o)
 
 static int cmd_verify(const opts *o)
 {
-	hm_store *s = open_store(o, false, false);
+	hm_store *s = open_store_ro(o, false, false, true);
 	if (!s)
 		return EX_DB;
 	hm_error e;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "core/crypt.h"
@@ -31,6 +32,7 @@ struct hm_db {
 
 struct hm_store {
 	char *path;
+	bool read_only;
 	int busy_ms;
 	int version;
 	pthread_key_t key;
@@ -102,6 +104,15 @@ hm_err db_exec(hm_db *db, const char *sql, hm_error *e)
 	return HM_OK;
 }
 
+/* Is the file system holding path mounted read-only? Then nothing can be
+ * written, and SQLite's own message ("unable to open database file") says
+ * too little. */
+static bool on_read_only_fs(const char *path)
+{
+	struct statvfs vfs;
+	return statvfs(path, &vfs) == 0 && (vfs.f_flag & ST_RDONLY);
+}
+
 static hm_db *conn_open(hm_store *s, bool create, hm_error *e)
 {
 	hm_db *db = calloc(1, sizeof *db);
@@ -110,8 +121,22 @@ static hm_db *conn_open(hm_store *s, bool create, hm_error *e)
 		return NULL;
 	}
 	db->store = s;
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
-	int rc = sqlite3_open_v2(s->path, &db->h, flags, NULL);
+	if (on_read_only_fs(s->path) && !s->read_only) {
+		hm_failf(e, HM_E_DB_READONLY, NULL, "数据库 %s 位于只读的文件系统上，无法写入（请检查磁盘挂载）；只读校验可用 huimin verify",
+			 s->path);
+		free(db);
+		return NULL;
+	}
+	int flags = (s->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI |
+		    (create ? SQLITE_OPEN_CREATE : 0);
+	/* a read-only copy on a read-only disk cannot host WAL's shared memory;
+	 * nobody can write it either, so SQLite may treat it as immutable */
+	char uri[1200];
+	if (s->read_only && on_read_only_fs(s->path))
+		snprintf(uri, sizeof uri, "file:%s?immutable=1", s->path);
+	else
+		snprintf(uri, sizeof uri, "file:%s", s->path);
+	int rc = sqlite3_open_v2(uri, &db->h, flags, NULL);
 	if (rc != SQLITE_OK) {
 		hm_failf(e, rc == SQLITE_CANTOPEN ? HM_E_UNAVAILABLE : map_sqlite(rc), NULL,
 			 "无法打开数据库 %s：%s", s->path, db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
@@ -125,7 +150,8 @@ static hm_db *conn_open(hm_store *s, bool create, hm_error *e)
 	 * acknowledged commit survive power loss, not only a process crash. */
 	static const char pragmas[] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
 				      "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;";
-	if (db_exec(db, pragmas, e) != HM_OK) {
+	static const char pragmas_ro[] = "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;";
+	if (db_exec(db, s->read_only ? pragmas_ro : pragmas, e) != HM_OK) {
 		hm_failf(e, e ? e->err : HM_E_INTERNAL, NULL, "无法初始化数据库 %s：%s", s->path, sqlite3_errmsg(db->h));
 		sqlite3_close(db->h);
 		free(db);
@@ -193,7 +219,8 @@ static hm_err migrate(hm_store *s, hm_db *db, bool apply, hm_error *e)
 	hm_err err = check_ours(db, e);
 	if (err)
 		return err;
-	err = db_exec(db,
+	if (!s->read_only)
+		err = db_exec(db,
 			     "CREATE TABLE IF NOT EXISTS schema_version ("
 			     " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT",
 			     e);
@@ -268,6 +295,7 @@ hm_store *store_open(const char *path, const store_options *opts, hm_error *e)
 		return NULL;
 	}
 	s->busy_ms = opts->busy_ms > 0 ? opts->busy_ms : 5000;
+	s->read_only = opts->read_only;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_key_create(&s->key, NULL);
 	if (!opts->create && access(path, F_OK) != 0) {

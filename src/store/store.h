@@ -28,6 +28,7 @@ typedef struct store_options {
 	bool create;        /* create the file if missing (init), else refuse */
 	bool migrate;       /* apply missing migrations (serve, migrate, init) */
 	int busy_ms;        /* busy timeout; 0 = 5000 */
+	bool read_only;     /* open for reading only (verify); never writes */
 } store_options;
 
 /* Open (and with opts->migrate, upgrade) the database at path. Refuses a

@@ -61,7 +61,7 @@ export async function startServer() {
   proc.stderr.on('data', (d) => (log += d))
   const base = await new Promise((ok, fail) => {
     let out = ''
-    const timer = setTimeout(() => fail(new Error(`server did not start in 10 s:\n${out}\n${log}`)), 10000)
+    const timer = setTimeout(() => fail(new Error(`server did not start in 30 s:\n${out}\n${log}`)), 30000)
     proc.stdout.on('data', (d) => {
       out += d
       const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)
@@ -111,7 +111,7 @@ export async function newPage(browser, base) {
   const page = await context.newPage()
   page.errors = []
   page.on('pageerror', (e) => page.errors.push(e.message))
-  page.setDefaultTimeout(10000)
+  page.setDefaultTimeout(30000)
   return page
 }
 
