@@ -72,33 +72,6 @@ static hm_err qdate(hm_req *r, const char *name, const char **out)
 	return HM_OK;
 }
 
-static hm_err list_paging(hm_req *r, bool *xlsx, int *page, int *size)
-{
-	hm_err err = export_wanted(r, xlsx);
-	if (err || (err = http_page(r, page, size)))
-		return err;
-	if (*xlsx) {
-		*page = 1;
-		*size = EXPORT_MAX_ROWS + 1;
-	}
-	return HM_OK;
-}
-
-/* The end of every list: a page of JSON, or every row as Excel. Steals items. */
-static hm_err list_reply(hm_req *r, json_t *items, int64_t total, int page, int size, bool xlsx, const char *file,
-			 const char *sheet, const export_col *cols, size_t ncols)
-{
-	if (!xlsx)
-		return http_reply(r, 200, json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total,
-						    "page", page, "page_size", size));
-	hm_err err = total > EXPORT_MAX_ROWS
-			     ? hm_failf(&r->err, HM_E_BAD_QUERY, NULL, "共 %lld 行，超过单次导出上限 %d 行，请缩小筛选范围",
-					(long long)total, EXPORT_MAX_ROWS)
-			     : export_reply_xlsx(r, file, sheet, cols, ncols, items);
-	json_decref(items);
-	return err;
-}
-
 static json_t *ref_json(int64_t id, const char *name)
 {
 	return id ? json_pack("{s:I, s:s}", "id", (json_int_t)id, "name", name) : json_null();
@@ -208,7 +181,7 @@ hm_err butler_teams_list_handler(hm_req *r)
 	bool xlsx;
 	int page, size;
 	hm_err err = http_query_allowed(r, allowed);
-	if (err || (err = list_paging(r, &xlsx, &page, &size)))
+	if (err || (err = http_list_paging(r, &xlsx, &page, &size)))
 		return err;
 	json_t *all = json_array();
 	butler_ctx c = ctx_of(r);
@@ -222,7 +195,7 @@ hm_err butler_teams_list_handler(hm_req *r)
 	for (size_t i = (size_t)(page - 1) * (size_t)size; i < total && i < (size_t)page * (size_t)size; i++)
 		json_array_append(items, json_array_get(all, i));
 	json_decref(all);
-	return list_reply(r, items, (int64_t)total, page, size, xlsx, "butler-teams", "项目管家团队", team_cols,
+	return http_list_reply(r, items, (int64_t)total, page, size, xlsx, "butler-teams", "项目管家团队", team_cols,
 			  NCOLS(team_cols));
 }
 
@@ -581,7 +554,7 @@ hm_err butler_projects_list_handler(hm_req *r)
 	bool xlsx;
 	int lacking;
 	hm_err err = http_query_allowed(r, allowed);
-	if (err || (err = list_paging(r, &xlsx, &f.page, &f.page_size)) || (err = qid(r, "team_id", &f.team_id)) ||
+	if (err || (err = http_list_paging(r, &xlsx, &f.page, &f.page_size)) || (err = qid(r, "team_id", &f.team_id)) ||
 	    (err = qbool(r, "lacking", 0, &lacking)) || (err = qenum(r, "level", butler_level_valid, &f.level)) ||
 	    (err = qenum(r, "stage", butler_stage_valid, &f.stage)) || (err = qenum(r, "town", any_text, &f.town)))
 		return err;
@@ -596,7 +569,7 @@ hm_err butler_projects_list_handler(hm_req *r)
 		json_decref(acc.items);
 		return err;
 	}
-	return list_reply(r, acc.items, total, f.page, f.page_size, xlsx, "butler-projects", "重点项目审批进度台账",
+	return http_list_reply(r, acc.items, total, f.page, f.page_size, xlsx, "butler-projects", "重点项目审批进度台账",
 			  project_cols, NCOLS(project_cols));
 }
 
@@ -636,7 +609,7 @@ hm_err butler_procs_list_handler(hm_req *r)
 	bool xlsx;
 	int open;
 	hm_err err = http_query_allowed(r, allowed);
-	if (err || (err = list_paging(r, &xlsx, &f.page, &f.page_size)) || (err = qid(r, "project_id", &f.project_id)) ||
+	if (err || (err = http_list_paging(r, &xlsx, &f.page, &f.page_size)) || (err = qid(r, "project_id", &f.project_id)) ||
 	    (err = qid(r, "team_id", &f.team_id)) || (err = qbool(r, "open", 0, &open)) ||
 	    (err = qenum(r, "code", proc_code_valid, &f.code)) || (err = qenum(r, "status", proc_status_valid, &f.status)))
 		return err;
@@ -648,7 +621,7 @@ hm_err butler_procs_list_handler(hm_req *r)
 		json_decref(items);
 		return err;
 	}
-	return list_reply(r, items, total, f.page, f.page_size, xlsx, "butler-procedures", "审批事项清单", proc_cols,
+	return http_list_reply(r, items, total, f.page, f.page_size, xlsx, "butler-procedures", "审批事项清单", proc_cols,
 			  NCOLS(proc_cols));
 }
 
@@ -782,7 +755,7 @@ hm_err butler_notices_list_handler(hm_req *r)
 	butler_notice_filter f = {0};
 	bool xlsx;
 	hm_err err = http_query_allowed(r, allowed);
-	if (err || (err = list_paging(r, &xlsx, &f.page, &f.page_size)) || (err = qid(r, "project_id", &f.project_id)) ||
+	if (err || (err = http_list_paging(r, &xlsx, &f.page, &f.page_size)) || (err = qid(r, "project_id", &f.project_id)) ||
 	    (err = qbool(r, "delivered", -1, &f.delivered)))
 		return err;
 	json_t *items = json_array();
@@ -792,7 +765,7 @@ hm_err butler_notices_list_handler(hm_req *r)
 		json_decref(items);
 		return err;
 	}
-	return list_reply(r, items, total, f.page, f.page_size, xlsx, "butler-notices", "一次性告知书", notice_cols,
+	return http_list_reply(r, items, total, f.page, f.page_size, xlsx, "butler-notices", "一次性告知书", notice_cols,
 			  NCOLS(notice_cols));
 }
 
@@ -856,7 +829,7 @@ hm_err butler_visits_list_handler(hm_req *r)
 	butler_visit_filter f = {0};
 	bool xlsx;
 	hm_err err = http_query_allowed(r, allowed);
-	if (err || (err = list_paging(r, &xlsx, &f.page, &f.page_size)) || (err = qid(r, "project_id", &f.project_id)) ||
+	if (err || (err = http_list_paging(r, &xlsx, &f.page, &f.page_size)) || (err = qid(r, "project_id", &f.project_id)) ||
 	    (err = qid(r, "team_id", &f.team_id)) || (err = qdate(r, "from", &f.from)) || (err = qdate(r, "to", &f.to)))
 		return err;
 	json_t *items = json_array();
@@ -866,7 +839,7 @@ hm_err butler_visits_list_handler(hm_req *r)
 		json_decref(items);
 		return err;
 	}
-	return list_reply(r, items, total, f.page, f.page_size, xlsx, "butler-visits", "走访记录", visit_cols,
+	return http_list_reply(r, items, total, f.page, f.page_size, xlsx, "butler-visits", "走访记录", visit_cols,
 			  NCOLS(visit_cols));
 }
 
@@ -988,7 +961,7 @@ hm_err butler_questions_list_handler(hm_req *r)
 	int overdue;
 	const char *since;
 	hm_err err = http_query_allowed(r, allowed);
-	if (err || (err = list_paging(r, &xlsx, &f.page, &f.page_size)) || (err = qid(r, "project_id", &f.project_id)) ||
+	if (err || (err = http_list_paging(r, &xlsx, &f.page, &f.page_size)) || (err = qid(r, "project_id", &f.project_id)) ||
 	    (err = qid(r, "team_id", &f.team_id)) || (err = qbool(r, "overdue", 0, &overdue)) ||
 	    (err = qenum(r, "status", question_status_valid, &f.status)) || (err = qdate(r, "answered_since", &since)))
 		return err;
@@ -1005,7 +978,7 @@ hm_err butler_questions_list_handler(hm_req *r)
 		json_decref(acc.items);
 		return err;
 	}
-	return list_reply(r, acc.items, total, f.page, f.page_size, xlsx, "butler-questions", "企业问题", question_cols,
+	return http_list_reply(r, acc.items, total, f.page, f.page_size, xlsx, "butler-questions", "企业问题", question_cols,
 			  NCOLS(question_cols));
 }
 

@@ -28,38 +28,6 @@ static const char *service_name(const char *code)
 
 /* ---- shared list plumbing -------------------------------------------- */
 
-static json_t *page_json(json_t *items, int64_t total, int page, int size)
-{
-	return json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total, "page", page, "page_size",
-			 size);
-}
-
-static hm_err list_paging(hm_req *r, bool *xlsx, int *page, int *size)
-{
-	hm_err err = export_wanted(r, xlsx);
-	if (err || (err = http_page(r, page, size)))
-		return err;
-	if (*xlsx) {
-		*page = 1;
-		*size = EXPORT_MAX_ROWS + 1;
-	}
-	return HM_OK;
-}
-
-/* The list reply: JSON page, or the whole list as Excel. Steals items. */
-static hm_err list_reply(hm_req *r, bool xlsx, json_t *items, int64_t total, int page, int size, const char *file,
-			 const char *sheet, const export_col *cols, size_t ncols)
-{
-	if (!xlsx)
-		return http_reply(r, 200, page_json(items, total, page, size));
-	hm_err err = total > EXPORT_MAX_ROWS
-			     ? hm_failf(&r->err, HM_E_BAD_QUERY, NULL, "共 %lld 行，超过单次导出上限 %d 行，请缩小筛选范围",
-					(long long)total, EXPORT_MAX_ROWS)
-			     : export_reply_xlsx(r, file, sheet, cols, ncols, items);
-	json_decref(items);
-	return err;
-}
-
 /* An optional positive id in the query; 0 when absent. */
 static hm_err query_id(hm_req *r, const char *name, int64_t *out)
 {
@@ -239,7 +207,7 @@ hm_err care_providers_list_handler(hm_req *r)
 	care_provider_filter f = {0};
 	bool xlsx;
 	hm_err err = http_query_allowed(r, allowed);
-	if (err || (err = list_paging(r, &xlsx, &f.page, &f.page_size)) || (err = query_text(r, "q", 96, &f.q)) ||
+	if (err || (err = http_list_paging(r, &xlsx, &f.page, &f.page_size)) || (err = query_text(r, "q", 96, &f.q)) ||
 	    (err = query_text(r, "kind", 12, &f.kind)) || (err = query_service(r, &f.service)))
 		return err;
 	if (f.kind[0] && strcmp(f.kind, "org") != 0 && strcmp(f.kind, "volunteer") != 0)
@@ -258,7 +226,7 @@ hm_err care_providers_list_handler(hm_req *r)
 		json_decref(items);
 		return err;
 	}
-	return list_reply(r, xlsx, items, total, f.page, f.page_size, "care-providers", "服务机构和志愿者", provider_cols,
+	return http_list_reply(r, items, total, f.page, f.page_size, xlsx, "care-providers", "服务机构和志愿者", provider_cols,
 			  sizeof provider_cols / sizeof provider_cols[0]);
 }
 
@@ -400,7 +368,7 @@ hm_err care_referrals_list_handler(hm_req *r)
 	care_referral_filter f = {0};
 	bool xlsx;
 	hm_err err = http_query_allowed(r, allowed);
-	if (err || (err = list_paging(r, &xlsx, &f.page, &f.page_size)) || (err = query_id(r, "child_id", &f.child_id)) ||
+	if (err || (err = http_list_paging(r, &xlsx, &f.page, &f.page_size)) || (err = query_id(r, "child_id", &f.child_id)) ||
 	    (err = query_id(r, "provider_id", &f.provider_id)) || (err = query_text(r, "district", 6, &f.district)) ||
 	    (err = query_service(r, &f.service)) || (err = query_text(r, "status", 12, &f.status)))
 		return err;
@@ -418,7 +386,7 @@ hm_err care_referrals_list_handler(hm_req *r)
 		json_decref(items);
 		return err;
 	}
-	return list_reply(r, xlsx, items, total, f.page, f.page_size, "care-referrals", "服务转介", referral_cols,
+	return http_list_reply(r, items, total, f.page, f.page_size, xlsx, "care-referrals", "服务转介", referral_cols,
 			  sizeof referral_cols / sizeof referral_cols[0]);
 }
 
@@ -483,7 +451,7 @@ hm_err care_sessions_list_handler(hm_req *r)
 	care_session_filter f = {0};
 	bool xlsx;
 	hm_err err = http_query_allowed(r, allowed);
-	if (err || (err = list_paging(r, &xlsx, &f.page, &f.page_size)) || (err = query_id(r, "child_id", &f.child_id)) ||
+	if (err || (err = http_list_paging(r, &xlsx, &f.page, &f.page_size)) || (err = query_id(r, "child_id", &f.child_id)) ||
 	    (err = query_id(r, "referral_id", &f.referral_id)) || (err = query_id(r, "provider_id", &f.provider_id)) ||
 	    (err = query_text(r, "district", 6, &f.district)) || (err = query_service(r, &f.service)) ||
 	    (err = query_range(r, &f.from, &f.to)))
@@ -495,7 +463,7 @@ hm_err care_sessions_list_handler(hm_req *r)
 		json_decref(items);
 		return err;
 	}
-	return list_reply(r, xlsx, items, total, f.page, f.page_size, "care-sessions", "服务记录", session_cols,
+	return http_list_reply(r, items, total, f.page, f.page_size, xlsx, "care-sessions", "服务记录", session_cols,
 			  sizeof session_cols / sizeof session_cols[0]);
 }
 
@@ -584,7 +552,7 @@ hm_err care_visits_list_handler(hm_req *r)
 	care_visit_filter f = {0};
 	bool xlsx;
 	hm_err err = http_query_allowed(r, allowed);
-	if (err || (err = list_paging(r, &xlsx, &f.page, &f.page_size)) || (err = query_id(r, "child_id", &f.child_id)) ||
+	if (err || (err = http_list_paging(r, &xlsx, &f.page, &f.page_size)) || (err = query_id(r, "child_id", &f.child_id)) ||
 	    (err = query_text(r, "district", 6, &f.district)) || (err = query_range(r, &f.from, &f.to)))
 		return err;
 	json_t *items = json_array();
@@ -594,7 +562,7 @@ hm_err care_visits_list_handler(hm_req *r)
 		json_decref(items);
 		return err;
 	}
-	return list_reply(r, xlsx, items, total, f.page, f.page_size, "care-visits", "家访记录", visit_cols,
+	return http_list_reply(r, items, total, f.page, f.page_size, xlsx, "care-visits", "家访记录", visit_cols,
 			  sizeof visit_cols / sizeof visit_cols[0]);
 }
 

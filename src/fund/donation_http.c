@@ -47,38 +47,6 @@ static hm_err query_int(hm_req *r, const char *name, int64_t lo, int64_t hi, int
 	return HM_OK;
 }
 
-static json_t *page_json(json_t *items, int64_t total, int page, int size)
-{
-	return json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total, "page", page, "page_size",
-			 size);
-}
-
-/* The page, or every row for an export. */
-static hm_err list_paging(hm_req *r, bool *xlsx, int *page, int *size)
-{
-	hm_err err = export_wanted(r, xlsx);
-	if (err || (err = http_page(r, page, size)))
-		return err;
-	if (*xlsx) {
-		*page = 1;
-		*size = EXPORT_MAX_ROWS + 1;
-	}
-	return HM_OK;
-}
-
-static hm_err list_reply(hm_req *r, bool xlsx, json_t *items, int64_t total, int page, int size, const char *file,
-			 const char *sheet, const export_col *cols, size_t ncols)
-{
-	if (!xlsx)
-		return http_reply(r, 200, page_json(items, total, page, size));
-	hm_err err = total > EXPORT_MAX_ROWS
-			     ? hm_failf(&r->err, HM_E_BAD_QUERY, NULL, "共 %lld 行，超过单次导出上限 %d 行，请缩小筛选范围",
-					(long long)total, EXPORT_MAX_ROWS)
-			     : export_reply_xlsx(r, file, sheet, cols, ncols, items);
-	json_decref(items);
-	return err;
-}
-
 static hm_err pdf_reply(hm_req *r, char *pdf, size_t len, const char *filename)
 {
 	hm_err err = http_reply_raw(r, 200, "application/pdf", pdf, len);
@@ -220,7 +188,7 @@ hm_err donation_donors_list_handler(hm_req *r)
 	donation_donor_filter f = {0};
 	bool xlsx;
 	hm_err err = http_query_allowed(r, allowed);
-	if (err || (err = list_paging(r, &xlsx, &f.page, &f.page_size)))
+	if (err || (err = http_list_paging(r, &xlsx, &f.page, &f.page_size)))
 		return err;
 	f.q = q_or_empty(r, "q");
 	f.kind = q_or_empty(r, "kind");
@@ -235,7 +203,7 @@ hm_err donation_donors_list_handler(hm_req *r)
 		json_decref(items);
 		return err;
 	}
-	return list_reply(r, xlsx, items, total, f.page, f.page_size, "donors", "捐赠人", donor_cols,
+	return http_list_reply(r, items, total, f.page, f.page_size, xlsx, "donors", "捐赠人", donor_cols,
 			  sizeof donor_cols / sizeof donor_cols[0]);
 }
 
@@ -372,7 +340,7 @@ hm_err donation_list_handler(hm_req *r)
 	donation_filter f = {0};
 	bool xlsx;
 	hm_err err = http_query_allowed(r, allowed);
-	if (err || (err = list_paging(r, &xlsx, &f.page, &f.page_size)) ||
+	if (err || (err = http_list_paging(r, &xlsx, &f.page, &f.page_size)) ||
 	    (err = query_int(r, "donor_id", 1, INT64_MAX / 2, &f.donor_id)) || (err = query_date(r, "from", &f.from)) ||
 	    (err = query_date(r, "to", &f.to)))
 		return err;
@@ -389,7 +357,7 @@ hm_err donation_list_handler(hm_req *r)
 		json_decref(items);
 		return err;
 	}
-	return list_reply(r, xlsx, items, total, f.page, f.page_size, "donations", "捐赠记录", donation_cols,
+	return http_list_reply(r, items, total, f.page, f.page_size, xlsx, "donations", "捐赠记录", donation_cols,
 			  sizeof donation_cols / sizeof donation_cols[0]);
 }
 
@@ -523,7 +491,7 @@ hm_err donation_receipts_list_handler(hm_req *r)
 	int64_t year = 0;
 	bool xlsx;
 	hm_err err = http_query_allowed(r, allowed);
-	if (err || (err = list_paging(r, &xlsx, &f.page, &f.page_size)) || (err = query_int(r, "year", 2000, 2100, &year)) ||
+	if (err || (err = http_list_paging(r, &xlsx, &f.page, &f.page_size)) || (err = query_int(r, "year", 2000, 2100, &year)) ||
 	    (err = query_int(r, "donation_id", 1, INT64_MAX / 2, &f.donation_id)))
 		return err;
 	f.year = (int)year;
@@ -537,7 +505,7 @@ hm_err donation_receipts_list_handler(hm_req *r)
 		json_decref(items);
 		return err;
 	}
-	return list_reply(r, xlsx, items, total, f.page, f.page_size, "receipts", "捐赠票据", receipt_cols,
+	return http_list_reply(r, items, total, f.page, f.page_size, xlsx, "receipts", "捐赠票据", receipt_cols,
 			  sizeof receipt_cols / sizeof receipt_cols[0]);
 }
 

@@ -184,12 +184,6 @@ static void child_visit(const fund_child *ch, void *arg)
 	json_array_append_new(a->items, child_json(ch, a->user));
 }
 
-static json_t *page_json(json_t *items, int64_t total, int page, int size)
-{
-	return json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total, "page", page, "page_size",
-			 size);
-}
-
 static const export_col child_cols[] = {
 	{"id", "编号", COL_INT, 8},
 	{"name", "姓名", COL_TEXT, 12},
@@ -205,19 +199,6 @@ static const export_col child_cols[] = {
 	{"created_at", "建档时间", COL_TEXT, 26},
 };
 
-/* Shared by the lists: the page, or every row for an export. */
-static hm_err list_paging(hm_req *r, bool *xlsx, int *page, int *size)
-{
-	hm_err err = export_wanted(r, xlsx);
-	if (err || (err = http_page(r, page, size)))
-		return err;
-	if (*xlsx) {
-		*page = 1;
-		*size = EXPORT_MAX_ROWS + 1;
-	}
-	return HM_OK;
-}
-
 /* District and category filters name things that exist, or the list
  * would silently come back empty for a typo. */
 static hm_err check_filters(hm_req *r, const char *district, const char *category)
@@ -229,27 +210,13 @@ static hm_err check_filters(hm_req *r, const char *district, const char *categor
 	return HM_OK;
 }
 
-/* The end of every list: a page of JSON, or every row as Excel. Steals items. */
-static hm_err list_reply(hm_req *r, json_t *items, int64_t total, int page, int size, bool xlsx, const char *file,
-			 const char *sheet, const export_col *cols, size_t ncols)
-{
-	if (!xlsx)
-		return http_reply(r, 200, page_json(items, total, page, size));
-	hm_err err = total > EXPORT_MAX_ROWS
-			     ? hm_failf(&r->err, HM_E_BAD_QUERY, NULL, "共 %lld 行，超过单次导出上限 %d 行，请缩小筛选范围",
-					(long long)total, EXPORT_MAX_ROWS)
-			     : export_reply_xlsx(r, file, sheet, cols, ncols, items);
-	json_decref(items);
-	return err;
-}
-
 hm_err fund_children_list_handler(hm_req *r)
 {
 	static const char *const allowed[] = {"q", "id_number", "district", "category", "page", "page_size", "format", NULL};
 	fund_child_filter f = {0};
 	bool xlsx;
 	hm_err err = http_query_allowed(r, allowed);
-	if (err || (err = list_paging(r, &xlsx, &f.page, &f.page_size)))
+	if (err || (err = http_list_paging(r, &xlsx, &f.page, &f.page_size)))
 		return err;
 	f.q = qarg(r, "q");
 	f.district = qarg(r, "district");
@@ -279,7 +246,7 @@ hm_err fund_children_list_handler(hm_req *r)
 		json_decref(acc.items);
 		return err;
 	}
-	return list_reply(r, acc.items, total, f.page, f.page_size, xlsx, "children", "儿童档案", child_cols,
+	return http_list_reply(r, acc.items, total, f.page, f.page_size, xlsx, "children", "儿童档案", child_cols,
 			  sizeof child_cols / sizeof child_cols[0]);
 }
 
@@ -567,7 +534,7 @@ hm_err fund_apps_list_handler(hm_req *r)
 	int overdue;
 	bool xlsx;
 	hm_err err = http_query_allowed(r, allowed);
-	if (err || (err = list_paging(r, &xlsx, &f.page, &f.page_size)) || (err = query_bool(r, "emergency", &f.emergency)) ||
+	if (err || (err = http_list_paging(r, &xlsx, &f.page, &f.page_size)) || (err = query_bool(r, "emergency", &f.emergency)) ||
 	    (err = query_bool(r, "overdue", &overdue)))
 		return err;
 	f.overdue = overdue == 1;
@@ -597,7 +564,7 @@ hm_err fund_apps_list_handler(hm_req *r)
 		json_decref(acc.items);
 		return err;
 	}
-	return list_reply(r, acc.items, total, f.page, f.page_size, xlsx, "applications", "帮扶申请", app_cols,
+	return http_list_reply(r, acc.items, total, f.page, f.page_size, xlsx, "applications", "帮扶申请", app_cols,
 			  sizeof app_cols / sizeof app_cols[0]);
 }
 

@@ -463,38 +463,6 @@ hm_err hotline_appeal_duplicates_handler(hm_req *r)
 	return http_reply(r, 200, json_pack("{s:o, s:i}", "items", acc.items, "window_days", HOTLINE_REPEAT_WINDOW_DAYS));
 }
 
-static json_t *page_json(json_t *items, int64_t total, int page, int size)
-{
-	return json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total, "page", page, "page_size",
-			 size);
-}
-
-static hm_err list_paging(hm_req *r, bool *xlsx, int *page, int *size)
-{
-	hm_err err = export_wanted(r, xlsx);
-	if (err || (err = http_page(r, page, size)))
-		return err;
-	if (*xlsx) {
-		*page = 1;
-		*size = EXPORT_MAX_ROWS + 1;
-	}
-	return HM_OK;
-}
-
-/* The end of every list: a page of JSON, or every row as Excel. Steals items. */
-static hm_err list_reply(hm_req *r, json_t *items, int64_t total, int page, int size, bool xlsx, const char *file,
-			 const char *sheet, const export_col *cols, size_t ncols)
-{
-	if (!xlsx)
-		return http_reply(r, 200, page_json(items, total, page, size));
-	hm_err err = total > EXPORT_MAX_ROWS
-			     ? hm_failf(&r->err, HM_E_BAD_QUERY, NULL, "共 %lld 行，超过单次导出上限 %d 行，请缩小筛选范围",
-					(long long)total, EXPORT_MAX_ROWS)
-			     : export_reply_xlsx(r, file, sheet, cols, ncols, items);
-	json_decref(items);
-	return err;
-}
-
 static const export_col appeal_cols[] = {
 	{"no", "诉求编号", COL_TEXT, 16},
 	{"created_at", "受理时间", COL_TEXT, 26},
@@ -589,7 +557,7 @@ hm_err hotline_appeals_list_handler(hm_req *r)
 	memset(&f, 0, sizeof f);
 	bool xlsx;
 	hm_err err = http_query_allowed(r, allowed);
-	if (err || (err = list_paging(r, &xlsx, &f.page, &f.page_size)) || (err = filter_from_query(r, &f)))
+	if (err || (err = http_list_paging(r, &xlsx, &f.page, &f.page_size)) || (err = filter_from_query(r, &f)))
 		return err;
 	struct list_acc acc = {json_array(), r->now};
 	int64_t total;
@@ -598,7 +566,7 @@ hm_err hotline_appeals_list_handler(hm_req *r)
 		json_decref(acc.items);
 		return err;
 	}
-	return list_reply(r, acc.items, total, f.page, f.page_size, xlsx, "appeals", "热线诉求", appeal_cols,
+	return http_list_reply(r, acc.items, total, f.page, f.page_size, xlsx, "appeals", "热线诉求", appeal_cols,
 			  sizeof appeal_cols / sizeof appeal_cols[0]);
 }
 
@@ -685,7 +653,7 @@ hm_err hotline_programmes_list_handler(hm_req *r)
 		json_decref(items);
 		return err;
 	}
-	return http_reply(r, 200, page_json(items, total, page, size));
+	return http_reply(r, 200, http_page_json(items, total, page, size));
 }
 
 /* The on-air board: every appeal taken in the programme that is still
@@ -877,7 +845,7 @@ hm_err hotline_missed_list_handler(hm_req *r)
 		json_decref(items);
 		return err;
 	}
-	return http_reply(r, 200, page_json(items, total, page, size));
+	return http_reply(r, 200, http_page_json(items, total, page, size));
 }
 
 /* ---- figures ----------------------------------------------------------- */

@@ -124,3 +124,34 @@ hm_err export_reply_xlsx(hm_req *r, const char *filename, const char *sheet, con
 	snprintf(r->disposition, sizeof r->disposition, "attachment; filename=\"%s.xlsx\"", filename);
 	return HM_OK;
 }
+
+json_t *http_page_json(json_t *items, int64_t total, int page, int size)
+{
+	return json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total, "page", page, "page_size",
+			 size);
+}
+
+hm_err http_list_paging(hm_req *r, bool *xlsx, int *page, int *size)
+{
+	hm_err err = export_wanted(r, xlsx);
+	if (err || (err = http_page(r, page, size)))
+		return err;
+	if (*xlsx) {
+		*page = 1;
+		*size = EXPORT_MAX_ROWS + 1;
+	}
+	return HM_OK;
+}
+
+hm_err http_list_reply(hm_req *r, json_t *items, int64_t total, int page, int size, bool xlsx, const char *file,
+		       const char *sheet, const export_col *cols, size_t ncols)
+{
+	if (!xlsx)
+		return http_reply(r, 200, http_page_json(items, total, page, size));
+	hm_err err = total > EXPORT_MAX_ROWS
+			     ? hm_failf(&r->err, HM_E_BAD_QUERY, NULL, "共 %lld 行，超过单次导出上限 %d 行，请缩小筛选范围",
+					(long long)total, EXPORT_MAX_ROWS)
+			     : export_reply_xlsx(r, file, sheet, cols, ncols, items);
+	json_decref(items);
+	return err;
+}

@@ -23,4 +23,14 @@ hm_err export_wanted(hm_req *r, bool *xlsx);
 hm_err export_reply_xlsx(hm_req *r, const char *filename, const char *sheet, const export_col *cols, size_t ncols,
 			 const json_t *items);
 
+/* The standard list reply {items, total, page, page_size}; steals items. */
+json_t *http_page_json(json_t *items, int64_t total, int page, int size);
+/* Page arguments of a list, or every row (up to the export cap) when the
+ * request asks for Excel. */
+hm_err http_list_paging(hm_req *r, bool *xlsx, int *page, int *size);
+/* The end of every list: a page of JSON, or every row as Excel (refused
+ * past EXPORT_MAX_ROWS). Steals items. */
+hm_err http_list_reply(hm_req *r, json_t *items, int64_t total, int page, int size, bool xlsx, const char *file,
+		       const char *sheet, const export_col *cols, size_t ncols);
+
 #endif
