@@ -19,8 +19,8 @@ bool ledger_balanced(const ledger_line *lines, size_t n)
 hm_err ledger_balance(hm_db *db, const char *account, int64_t *balance, hm_error *e)
 {
 	hm_stmt *st = db_stmt(db,
-			      "SELECT coalesce(sum(p.amount), 0) FROM postings p JOIN accounts a ON a.id = p.account_id"
-			      " WHERE a.code = $1",
+			      "SELECT coalesce((SELECT b.balance FROM account_balances b JOIN accounts a ON a.id = b.account_id"
+			      " WHERE a.code = $1), 0)",
 			      e);
 	if (!st)
 		return e->err;
@@ -100,6 +100,17 @@ hm_err ledger_post(hm_db *db, int64_t at, const char *memo, const char *source, 
 			return err;
 		if (db_changes(db) != 1)
 			return hm_failf(e, HM_E_LEDGER_ACCOUNT, NULL, "会计科目 %s 不存在", lines[i].account);
+		/* the running balance moves with its postings, in this transaction */
+		st = db_stmt(db,
+			     "INSERT INTO account_balances (account_id, balance) SELECT id, $1 FROM accounts WHERE code = $2"
+			     " ON CONFLICT (account_id) DO UPDATE SET balance = account_balances.balance + excluded.balance",
+			     e);
+		if (!st)
+			return e->err;
+		db_bind_int(st, 1, lines[i].amount);
+		db_bind_text(st, 2, lines[i].account);
+		if ((err = db_exec_stmt(st, e)))
+			return err;
 	}
 	if (entry_id)
 		*entry_id = id;
@@ -133,5 +144,18 @@ hm_err ledger_verify(hm_db *db, int64_t *entries, int64_t *bad_entry, hm_error *
 			return hm_failf(e, HM_E_LEDGER_FUNDS, NULL, "记账分录 #%lld 之后银行存款为负", (long long)id);
 		}
 	}
+	if (rc != DB_DONE)
+		return db_error(db, e);
+	/* the running balances must equal what their postings add up to */
+	st = db_stmt(db,
+		     "SELECT a.code, coalesce(b.balance, 0), coalesce((SELECT sum(p.amount) FROM postings p WHERE p.account_id = a.id), 0)"
+		     " FROM accounts a LEFT JOIN account_balances b ON b.account_id = a.id ORDER BY a.code",
+		     e);
+	if (!st)
+		return e->err;
+	while ((rc = db_step(st)) == DB_ROW)
+		if (db_col_int(st, 1) != db_col_int(st, 2))
+			return hm_failf(e, HM_E_LEDGER_UNBALANCED, NULL, "科目 %s 的余额 %lld 与其分录合计 %lld 不符", db_col_text(st, 0),
+					(long long)db_col_int(st, 1), (long long)db_col_int(st, 2));
 	return rc == DB_DONE ? HM_OK : db_error(db, e);
 }

@@ -507,10 +507,10 @@ hm_err fund_db_entry_exists(hm_db *db, const char *source, bool *exists, hm_erro
 hm_err fund_db_balance(hm_db *db, fund_balance *out, hm_error *e)
 {
 	hm_stmt *st = db_stmt(db,
-			      "SELECT coalesce(sum(CASE WHEN a.code = '1001' THEN p.amount ELSE 0 END), 0),"
-			      " coalesce(sum(CASE WHEN a.type = 'income' THEN -p.amount ELSE 0 END), 0),"
-			      " coalesce(sum(CASE WHEN a.type = 'expense' THEN p.amount ELSE 0 END), 0)"
-			      " FROM postings p JOIN accounts a ON a.id = p.account_id",
+			      "SELECT coalesce(sum(CASE WHEN a.code = '1001' THEN b.balance ELSE 0 END), 0),"
+			      " coalesce(sum(CASE WHEN a.type = 'income' THEN -b.balance ELSE 0 END), 0),"
+			      " coalesce(sum(CASE WHEN a.type = 'expense' THEN b.balance ELSE 0 END), 0)"
+			      " FROM account_balances b JOIN accounts a ON a.id = b.account_id",
 			      e);
 	if (!st)
 		return e->err;

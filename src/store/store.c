@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -15,6 +16,8 @@
 #include "core/log.h"
 
 #define STMT_SLOTS 256
+/* files up to this size get a full quick_check at every start */
+#define STORE_STARTUP_CHECK_MAX (256LL * 1024 * 1024)
 
 struct hm_stmt {
 	const char *sql;
@@ -311,7 +314,15 @@ hm_store *store_open(const char *path, const store_options *opts, hm_error *e)
 	pthread_setspecific(s->key, db);
 	hm_error ie;
 	hm_error_clear(&ie);
-	if (store_integrity_check(db, &ie) != HM_OK) {
+	/* a damaged file is refused at start rather than failing requests one
+	 * by one; the check reads the whole file, so a large one is left to
+	 * `huimin verify` (its first pages are still read by the migration) */
+	struct stat fst;
+	bool small = stat(path, &fst) != 0 || fst.st_size <= STORE_STARTUP_CHECK_MAX;
+	if (!small)
+		hm_log_info("store: %s is %lld MB; skipping the start-up integrity check (run huimin verify)", path,
+			    (long long)(fst.st_size >> 20));
+	if (small && store_integrity_check(db, &ie) != HM_OK) {
 		hm_failf(e, HM_E_UNAVAILABLE, NULL, "数据库文件 %s 已损坏或不是 huimin 数据库：%s", path, hm_error_message(&ie));
 		store_close(s);
 		return NULL;

@@ -325,6 +325,29 @@ static void test_verify_names_the_entry_whose_posting_was_edited(void **state)
 	assert_int_equal(bad, opening);
 }
 
+/* The running balance a payment checks against must be the postings' sum:
+ * a balance changed behind the books' back is found by verify. */
+static void test_running_balances_follow_postings_and_verify_checks_them(void **state)
+{
+	fixture *f = *state;
+	const ledger_line pay[] = {{"5102", 123456}, {LEDGER_BANK, -123456}};
+	hm_error e;
+	int64_t bank, spent, entries, bad;
+
+	book_opening(f->db);
+	assert_int_equal(post(f->db, "重大疾病帮扶", pay, N(pay), NULL, &e), HM_OK);
+	assert_int_equal(ledger_balance(f->db, LEDGER_BANK, &bank, &e), HM_OK);
+	assert_int_equal(bank, 200000000 - 123456);
+	assert_int_equal(ledger_balance(f->db, "5102", &spent, &e), HM_OK);
+	assert_int_equal(spent, 123456);
+	assert_int_equal(ledger_verify(f->db, &entries, &bad, &e), HM_OK);
+	assert_int_equal(db_exec(f->db, "UPDATE account_balances SET balance = balance + 1000000"
+				 " WHERE account_id = (SELECT id FROM accounts WHERE code = '1001')", &e), HM_OK);
+	hm_error_clear(&e);
+	assert_int_equal(ledger_verify(f->db, &entries, &bad, &e), HM_E_LEDGER_UNBALANCED);
+	assert_non_null(strstr(hm_error_message(&e), "1001"));
+}
+
 static void test_verify_names_a_later_entry_that_was_edited(void **state)
 {
 	fixture *f = *state;
@@ -379,6 +402,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_verify_passes_on_good_books, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verify_names_the_entry_whose_posting_was_edited, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verify_names_a_later_entry_that_was_edited, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_running_balances_follow_postings_and_verify_checks_them, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_verify_finds_an_overdrawn_bank, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_account_writes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bank_lines_that_overflow_together_are_refused, setup, teardown),
