@@ -15,7 +15,8 @@
 #include "core/embedded.h"
 #include "core/log.h"
 
-#define STMT_SLOTS 256
+#define STMT_SLOTS 1024 /* literal statements per connection (about 250 today) */
+#define DYN_SLOTS 64    /* statements assembled at run time, by their text */
 /* files up to this size get a full quick_check at every start */
 #define STORE_STARTUP_CHECK_MAX (256LL * 1024 * 1024)
 
@@ -31,6 +32,7 @@ struct hm_db {
 	bool in_tx;
 	hm_db *next;          /* all connections of the store */
 	hm_stmt stmts[STMT_SLOTS];
+	hm_stmt dyn[DYN_SLOTS];   /* sql points to an owned copy */
 };
 
 struct hm_store {
@@ -171,6 +173,10 @@ static void conn_free(hm_db *db)
 {
 	for (int i = 0; i < STMT_SLOTS; i++)
 		sqlite3_finalize(db->stmts[i].st);
+	for (int i = 0; i < DYN_SLOTS; i++) {
+		sqlite3_finalize(db->dyn[i].st);
+		free((char *)db->dyn[i].sql);
+	}
 	sqlite3_close(db->h);
 	free(db);
 }
@@ -420,6 +426,36 @@ hm_stmt *db_stmt(hm_db *db, const char *sql, hm_error *e)
 	}
 	/* more distinct statements than slots is a programming error */
 	abort();
+}
+
+hm_stmt *db_stmt_text(hm_db *db, const char *sql, hm_error *e)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (const char *p = sql; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	hm_stmt *slot = &db->dyn[h % DYN_SLOTS];
+	if (slot->sql && strcmp(slot->sql, sql) == 0) {
+		sqlite3_reset(slot->st);
+		sqlite3_clear_bindings(slot->st);
+		return slot;
+	}
+	/* a different text in the slot gives way: few shapes are in use at once */
+	sqlite3_finalize(slot->st);
+	free((char *)slot->sql);
+	slot->sql = NULL;
+	slot->st = NULL;
+	char *copy = strdup(sql);
+	if (!copy || sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &slot->st, NULL) != SQLITE_OK) {
+		hm_log_error("store: prepare failed: %s: %.80s", sqlite3_errmsg(db->h), sql);
+		free(copy);
+		sqlite3_finalize(slot->st);
+		slot->st = NULL;
+		db_error(db, e);
+		return NULL;
+	}
+	slot->sql = copy;
+	slot->db = db;
+	return slot;
 }
 
 void db_bind_int(hm_stmt *st, int i, int64_t v)

@@ -58,6 +58,9 @@ void db_release(hm_db *db);
  * otherwise outlive the connection: the cache is keyed by its address).
  * Reset and cleared of bindings. Borrowed. NULL with e set on error. */
 hm_stmt *db_stmt(hm_db *db, const char *sql, hm_error *e);
+/* Like db_stmt for SQL assembled at run time from fixed fragments (never
+ * from input: values are always bound), cached by its text. */
+hm_stmt *db_stmt_text(hm_db *db, const char *sql, hm_error *e);
 void db_bind_int(hm_stmt *st, int i, int64_t v);
 void db_bind_text(hm_stmt *st, int i, const char *v);  /* NULL binds NULL; copied */
 void db_bind_null(hm_stmt *st, int i);
