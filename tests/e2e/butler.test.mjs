@@ -1,0 +1,222 @@
+// The project butler (山亭区 “项目管家”) in a real browser: the bureau's
+// administrator registers a ¥50,000,000 key project with buildings 26#, 27#
+// and a power room and assigns it to a team; the team's butler sees the
+// checklist with the 施工许可证 missing for each building, marks a procedure
+// done, issues the 一次性告知书 (a PDF) and records its delivery, records a
+// site visit and a question handed to a department; the dashboard counts it.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import { join } from 'node:path'
+import {
+  ROOT,
+  PASSWORD,
+  startServer,
+  launchBrowser,
+  newPage,
+  login,
+  shot,
+  pickOption,
+  dialog,
+  expectMessage,
+  api,
+} from './lib/harness.mjs'
+
+const P = 'butler'
+const NAME = '恒海创智园建设项目'
+const BUILDINGS = ['26#', '27#', '配电房']
+let server
+let browser
+let projectUrl = ''
+
+const MORE = [
+  ['bt', 'butler', '370406', '孙管家'],
+  ['badm', 'butler_admin', '370406', '山亭区审批局管理员'],
+]
+
+/** 统一社会信用代码 with its GB 32100-2015 check character. */
+function uscc(first17) {
+  const set = '0123456789ABCDEFGHJKLMNPQRTUWXY'
+  const w = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+  let sum = 0
+  for (let i = 0; i < 17; i++) sum += set.indexOf(first17[i]) * w[i]
+  return first17 + set[(31 - (sum % 31)) % 31]
+}
+
+before(async () => {
+  server = await startServer()
+  browser = await launchBrowser()
+  const bin = process.env.HUIMIN_BIN || join(ROOT, 'huimin')
+  for (const [u, role, org, name] of MORE) {
+    const args = ['user', 'add', '--db', server.db, '--username', u, '--role', role, '--org', org, '--name', name]
+    const r = spawnSync(bin, [...args, '--password-stdin'], { input: `${PASSWORD}\n`, encoding: 'utf8' })
+    assert.equal(r.status, 0, r.stderr)
+  }
+  // bt joins 第一团队 with the phone printed on the 一次性告知书.
+  const badm = await api(server.base, 'badm')
+  const teams = (await badm('GET', '/butler/teams')).body.items
+  const r = await badm('POST', `/butler/teams/${teams[0].id}/members`, {
+    username: 'bt',
+    phone: '13906321111',
+    leader: true,
+  })
+  assert.equal(r.status, 201, JSON.stringify(r.body))
+})
+
+after(async () => {
+  if (browser) await browser.close()
+  if (server) await server.stop()
+})
+
+test('the bureau registers a ¥50,000,000 project with three buildings and assigns a team', async () => {
+  const page = await newPage(browser, server.base)
+  await login(page, 'badm')
+  await page.goto('/butler/project')
+  await page.locator('[data-test=project-add]').click()
+  const dlg = dialog(page, '登记重点项目')
+  await dlg.waitFor()
+  await dlg.locator('input[data-test=project-name]').fill(NAME)
+  await dlg.locator('input[data-test=project-town]').fill('山城街道')
+  await dlg.locator('input[data-test=project-industry]').fill('先进制造')
+  await dlg.locator('input[data-test=project-investment]').fill('50000000')
+  await dlg.locator('.el-input-group__append', { hasText: '5,000 万元' }).waitFor()
+  await dlg.locator('input[data-test=project-area]').fill('12000')
+  const start = dlg.locator('.el-form-item', { hasText: '计划开工' }).locator('input')
+  await start.fill('2026-05-01')
+  await start.press('Enter')
+  for (const b of BUILDINGS) {
+    await dlg.locator('input[data-test=project-building-input]').fill(b)
+    await dlg.locator('input[data-test=project-building-input]').press('Enter')
+  }
+  await dlg.locator('input[data-test=project-enterprise]').fill('恒海聚硕（枣庄）科技发展有限责任公司')
+  await dlg.locator('input[data-test=project-uscc]').fill('91370406MA3C00001X')
+  await dlg.locator('input[data-test=project-contact]').fill('高经理')
+  await dlg.locator('input[data-test=project-contact-phone]').fill('0632-8812345')
+  await dlg.locator('[data-test=project-save]').click()
+  await dlg.locator('.el-form-item__error', { hasText: '统一社会信用代码不正确' }).waitFor()
+  await shot(page, 'register-uscc-error', P)
+  await dlg.locator('input[data-test=project-uscc]').fill(uscc('91370406MA3C00001'))
+  await shot(page, 'register-form', P)
+  await dlg.locator('[data-test=project-save]').click()
+  await page.waitForURL(/\/butler\/project\/\d+$/)
+  projectUrl = new URL(page.url()).pathname
+  await page.locator('[data-test=project-investment]', { hasText: '¥50,000,000.00' }).waitFor()
+
+  await page.locator('[data-test=project-assign]').click()
+  const as = dialog(page, '分配帮包团队')
+  await pickOption(page, as.locator('[data-test=assign-team]'), '山亭区项目管家第一团队')
+  await as.locator('[data-test=assign-save]').click()
+  await expectMessage(page, '已分配给山亭区项目管家第一团队')
+  await page.locator('[data-test=project-team]', { hasText: '第一团队' }).waitFor()
+  await shot(page, 'registered', P)
+
+  const badm = await api(server.base, 'badm')
+  const id = Number(projectUrl.split('/').pop())
+  const p = (await badm('GET', `/butler/projects/${id}`)).body.project
+  assert.equal(p.investment, 5000000000, 'investment in fen')
+  assert.equal(p.floor_area, 1200000, 'floor area in 0.01 m²')
+  assert.deepEqual(
+    p.procedures.filter((x) => x.code === 'construction_permit').map((x) => x.item),
+    BUILDINGS,
+  )
+  assert.deepEqual(page.errors, [])
+  await page.context().close()
+})
+
+test('the butler sees what is missing, marks a procedure done, issues and delivers the 一次性告知书', async () => {
+  const page = await newPage(browser, server.base)
+  await login(page, 'bt')
+  const menu = page.locator('.sidebar')
+  await menu.locator('text=项目管家').waitFor()
+  assert.equal(await menu.locator('text=市民热线').count(), 0, 'a butler must not see 市民热线')
+
+  await page.goto('/butler/project')
+  await page.locator('[data-test=project-row-name]', { hasText: NAME }).click()
+  await page.waitForURL(projectUrl)
+  for (const b of BUILDINGS)
+    await page.locator('[data-test=missing-item]', { hasText: `建筑工程施工许可证（${b}）` }).waitFor()
+  const permits = page.locator('[data-test=checklist] .el-table__row', { hasText: '建筑工程施工许可证' })
+  assert.equal(await permits.count(), 3)
+  for (let i = 0; i < 3; i++) {
+    assert.equal((await permits.nth(i).locator('[data-test=proc-item]').innerText()).trim(), BUILDINGS[i])
+    assert.equal((await permits.nth(i).locator('[data-test=proc-status]').innerText()).trim(), '待办')
+  }
+  await shot(page, 'checklist', P)
+
+  const filing = page.locator('[data-test=checklist] .el-table__row', { hasText: '项目立项' })
+  await filing.locator('[data-test=proc-done]').click()
+  const dd = dialog(page, '办结')
+  await dd.locator('input[data-test=proc-doc-no]').fill('2605-370406-04-01-123456')
+  await dd.locator('[data-test=proc-confirm]').click()
+  await expectMessage(page, '办结：已保存')
+  await filing.locator('[data-test=proc-status]', { hasText: '已办结' }).waitFor()
+  assert.equal(await page.locator('[data-test=missing-item]', { hasText: '项目立项' }).count(), 0)
+  await page.locator('[data-test=approval-progress]', { hasText: '/ 120 个工作日' }).waitFor()
+  await shot(page, 'procedure-done', P)
+
+  await page.locator('[data-test=notice-create]').click()
+  await dialog(page, '出具一次性告知书').locator('[data-test=notice-confirm]').click()
+  await expectMessage(page, '已出具')
+  const row = page.locator('[data-test=notice-table] .el-table__row').first()
+  await row.waitFor()
+  const pdf = page.context().waitForEvent('response', (r) => /\/butler\/notices\/\d+\/pdf$/.test(r.url()))
+  await row.locator('[data-test=notice-pdf]').click()
+  const res = await pdf
+  assert.equal(res.status(), 200)
+  assert.match(res.headers()['content-type'], /^application\/pdf/)
+  for (const p of page.context().pages()) if (p !== page) await p.close()
+
+  await row.locator('[data-test=notice-deliver]').click()
+  const dl = dialog(page, '登记告知书送达')
+  await dl.locator('input[data-test=deliver-recipient]').fill('高经理')
+  await shot(page, 'notice-delivery', P)
+  await dl.locator('[data-test=deliver-save]').click()
+  await expectMessage(page, '送达已登记')
+  await row.locator('[data-test=notice-delivered]', { hasText: '当面送达' }).waitFor()
+  await shot(page, 'notice-delivered', P)
+  assert.deepEqual(page.errors, [])
+  await page.context().close()
+})
+
+test('the butler records a visit and a question handed to a department; the dashboard counts it', async () => {
+  const page = await newPage(browser, server.base)
+  await login(page, 'bt')
+  await page.goto(projectUrl)
+  await page.locator('.el-tabs__item', { hasText: '走访记录' }).click()
+  await page.locator('[data-test=visit-add]').click()
+  const v = dialog(page, '记录实地走访')
+  await v.locator('input[data-test=visit-people]').fill('企业负责人高经理')
+  await v
+    .locator('textarea[data-test=visit-notes]')
+    .fill('仅 26#、27# 厂房和配电房施工许可证未办理；企业询问取水许可办理。')
+  await v.locator('[data-test=visit-save]').click()
+  await expectMessage(page, '走访已记录')
+  await page.locator('[data-test=visit-table] .el-table__row', { hasText: '配电房' }).waitFor()
+
+  await page.locator('.el-tabs__item', { hasText: '企业问题' }).click()
+  await page.locator('[data-test=question-add]').click()
+  const q = dialog(page, '记录企业问题')
+  await q.locator('textarea[data-test=question-content]').fill('项目取水许可如何办理，需要多长时间？')
+  await q.locator('.el-radio-button', { hasText: '转交部门' }).click()
+  await q.locator('input[data-test=question-department]').fill('区水务局')
+  await shot(page, 'question-form', P)
+  await q.locator('[data-test=question-save]').click()
+  await expectMessage(page, '问题已转交部门')
+  const qr = page.locator('[data-test=question-table] .el-table__row', { hasText: '取水许可' })
+  await qr.locator('[data-test=question-status]', { hasText: '已转交部门' }).waitFor()
+  await shot(page, 'question-handed', P)
+
+  await page.goto('/butler/dashboard')
+  const year = new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date())
+  assert.equal(await page.locator('[data-test=kpi-answered] input').inputValue(), `${year}-02-01`)
+  await page.locator('[data-test=kpi-open-questions]', { hasText: '1' }).waitFor()
+  await page.locator('[data-test=kpi-lacking]', { hasText: '1' }).waitFor()
+  const teamRow = page.locator('[data-test=team-table] .el-table__row', { hasText: '第一团队' })
+  assert.deepEqual(
+    (await teamRow.locator('td').allInnerTexts()).slice(0, 4).map((s) => s.trim()),
+    ['山亭区项目管家第一团队', '0', '1', '0'],
+  )
+  await shot(page, 'dashboard', P)
+  assert.deepEqual(page.errors, [])
+  await page.context().close()
+})
