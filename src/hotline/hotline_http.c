@@ -639,12 +639,19 @@ static void programme_visit(const hotline_programme *p, void *arg)
 	json_array_append_new(arg, programme_json(p));
 }
 
+static const export_col programme_cols[] = {
+	{"id", "编号", COL_INT, 8},         {"title", "节目", COL_TEXT, 30},       {"starts_at", "开始时间", COL_TEXT, 26},
+	{"ends_at", "结束时间", COL_TEXT, 26}, {"guests", "上线嘉宾", COL_TEXT, 30}, {"scope", "受理范围", COL_TAGS, 30},
+	{"note", "备注", COL_TEXT, 30},
+};
+
 hm_err hotline_programmes_list_handler(hm_req *r)
 {
-	static const char *const allowed[] = {"page", "page_size", NULL};
+	static const char *const allowed[] = {"page", "page_size", "format", NULL};
 	int page, size;
+	bool xlsx;
 	hm_err err = http_query_allowed(r, allowed);
-	if (err || (err = http_page(r, &page, &size)))
+	if (err || (err = http_list_paging(r, &xlsx, &page, &size)))
 		return err;
 	json_t *items = json_array();
 	int64_t total;
@@ -653,7 +660,8 @@ hm_err hotline_programmes_list_handler(hm_req *r)
 		json_decref(items);
 		return err;
 	}
-	return http_reply(r, 200, http_page_json(items, total, page, size));
+	return http_list_reply(r, items, total, page, size, xlsx, "programmes", "直播节目", programme_cols,
+			       sizeof programme_cols / sizeof programme_cols[0]);
 }
 
 /* The on-air board: every appeal taken in the programme that is still
@@ -830,10 +838,17 @@ static void missed_visit(const hotline_missed_call *m, void *arg)
 
 hm_err hotline_missed_list_handler(hm_req *r)
 {
-	static const char *const allowed[] = {"status", "page", "page_size", NULL};
+	static const char *const allowed[] = {"status", "page", "page_size", "format", NULL};
+	static const export_col cols[] = {
+		{"id", "编号", COL_INT, 8},          {"line", "来电线路", COL_TEXT, 16},
+		{"caller_phone", "来电号码（已脱敏）", COL_TEXT, 18}, {"missed_at", "未接时间", COL_TEXT, 26},
+		{"status", "回拨状态", COL_TEXT, 12}, {"attempts", "回拨次数", COL_INT, 10},
+		{"appeal_id", "转为诉求", COL_INT, 10},
+	};
 	int page, size;
+	bool xlsx;
 	hm_err err = http_query_allowed(r, allowed);
-	if (err || (err = http_page(r, &page, &size)))
+	if (err || (err = http_list_paging(r, &xlsx, &page, &size)))
 		return err;
 	const char *status = qarg(r, "status");
 	if (status[0] && !in_codes((const char *const[]){"open", "reached", "unreachable", NULL}, status))
@@ -845,7 +860,7 @@ hm_err hotline_missed_list_handler(hm_req *r)
 		json_decref(items);
 		return err;
 	}
-	return http_reply(r, 200, http_page_json(items, total, page, size));
+	return http_list_reply(r, items, total, page, size, xlsx, "missed-calls", "未接来电", cols, sizeof cols / sizeof cols[0]);
 }
 
 /* ---- figures ----------------------------------------------------------- */

@@ -332,6 +332,16 @@ describe('hotline', () => {
     const text = execFileSync('python3', ['-c', py, f], { encoding: 'utf8' });
     for (const want of ['诉求编号', '承办单位', '市公安局', '138****']) assert.ok(text.includes(want), `xlsx lacks ${want}`);
     assert.ok(!/1381234\d{4}/.test(text), 'full phone numbers in the export');
+    // the programme list and the missed calls export too, phones masked
+    for (const [url, want] of [[`${P}?format=xlsx`, '上线嘉宾'], ['/api/v1/hotline/missed-calls?format=xlsx', '回拨次数']]) {
+      const r = await fetch(`${srv.base}${url}`, { headers: { Cookie: U.op.cookie } });
+      assert.equal(r.status, 200, url);
+      const g = path.join(srv.dir, 'list.xlsx');
+      fs.writeFileSync(g, Buffer.from(await r.arrayBuffer()));
+      const t = execFileSync('python3', ['-c', py, g], { encoding: 'utf8' });
+      assert.ok(t.includes(want), `${url}: xlsx lacks ${want}`);
+      assert.ok(!/1365555\d{4}/.test(t), `${url}: a full phone number in the export`);
+    }
   });
 
   it('stats: counts, on-time and satisfaction rates', async () => {
