@@ -1,8 +1,10 @@
 /* The journal and its checks. */
 #include "core/ledger.h"
 
+#include <stdio.h>
 #include <string.h>
 
+#include "core/hmtime.h"
 #include "core/money.h"
 
 bool ledger_balanced(const ledger_line *lines, size_t n)
@@ -86,6 +88,11 @@ hm_err ledger_post(hm_db *db, int64_t at, const char *memo, const char *source, 
 	if (err)
 		return err;
 	int64_t id = db_last_id(db);
+	/* the month the dashboard files the entry under, in Beijing time */
+	char month[16];
+	int y, m, d;
+	hm_day_ymd(hm_day_of(at), &y, &m, &d);
+	snprintf(month, sizeof month, "%04d-%02d", y % 10000, m % 100);
 	for (size_t i = 0; i < n; i++) {
 		st = db_stmt(db,
 			     "INSERT INTO postings (entry_id, account_id, amount)"
@@ -109,6 +116,19 @@ hm_err ledger_post(hm_db *db, int64_t at, const char *memo, const char *source, 
 			return e->err;
 		db_bind_int(st, 1, lines[i].amount);
 		db_bind_text(st, 2, lines[i].account);
+		if ((err = db_exec_stmt(st, e)))
+			return err;
+		st = db_stmt(db,
+			     "INSERT INTO ledger_monthly (month, account_id, org_id, amount) SELECT $1, id, $2, $3 FROM accounts"
+			     " WHERE code = $4 ON CONFLICT (month, account_id, org_id)"
+			     " DO UPDATE SET amount = ledger_monthly.amount + excluded.amount",
+			     e);
+		if (!st)
+			return e->err;
+		db_bind_text(st, 1, month);
+		db_bind_int(st, 2, org_id);
+		db_bind_int(st, 3, lines[i].amount);
+		db_bind_text(st, 4, lines[i].account);
 		if ((err = db_exec_stmt(st, e)))
 			return err;
 	}
@@ -157,5 +177,22 @@ hm_err ledger_verify(hm_db *db, int64_t *entries, int64_t *bad_entry, hm_error *
 		if (db_col_int(st, 1) != db_col_int(st, 2))
 			return hm_failf(e, HM_E_LEDGER_UNBALANCED, NULL, "科目 %s 的余额 %lld 与其分录合计 %lld 不符", db_col_text(st, 0),
 					(long long)db_col_int(st, 1), (long long)db_col_int(st, 2));
+	if (rc != DB_DONE)
+		return db_error(db, e);
+	/* and so must the monthly sums, group by group, both ways */
+	st = db_stmt(db,
+		     "SELECT month FROM (SELECT month, account_id, org_id, amount FROM ledger_monthly WHERE amount <> 0"
+		     " EXCEPT SELECT strftime('%Y-%m', j.at + 28800, 'unixepoch'), p.account_id, coalesce(j.org_id, 0), sum(p.amount)"
+		     " FROM postings p JOIN journal_entries j ON j.id = p.entry_id GROUP BY 1, 2, 3)"
+		     " UNION ALL SELECT month FROM (SELECT strftime('%Y-%m', j.at + 28800, 'unixepoch') AS month, p.account_id,"
+		     " coalesce(j.org_id, 0), sum(p.amount) AS amount FROM postings p JOIN journal_entries j ON j.id = p.entry_id"
+		     " GROUP BY 1, 2, 3 HAVING sum(p.amount) <> 0"
+		     " EXCEPT SELECT month, account_id, org_id, amount FROM ledger_monthly) LIMIT 1",
+		     e);
+	if (!st)
+		return e->err;
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		return hm_failf(e, HM_E_LEDGER_UNBALANCED, NULL, "%s 月的分月合计与分录不符", db_col_text(st, 0));
 	return rc == DB_DONE ? HM_OK : db_error(db, e);
 }

@@ -628,21 +628,18 @@ hm_err fund_stats_get(const fund_ctx *c, fund_stats *out, hm_error *e)
 	memset(out, 0, sizeof *out);
 	int y, m, d;
 	hm_day_ymd(hm_day_of(c->now), &y, &m, &d);
-	/* month bounds: the first of each of the last 12 months, and next month */
-	int64_t bounds[13];
+	/* the last twelve months, oldest first, ending with this one */
 	int by = y, bm = m - 11;
 	while (bm < 1) {
 		bm += 12;
 		by--;
 	}
-	for (int i = 0; i < 13; i++) {
-		bounds[i] = hm_day_start(hm_ymd_day(by, bm, 1));
-		if (i < 12)
-			snprintf(out->monthly[i].month, sizeof out->monthly[i].month, "%04d-%02d", by % 10000, bm % 100);
+	for (int i = 0; i < 12; i++) {
+		snprintf(out->monthly[i].month, sizeof out->monthly[i].month, "%04d-%02d", by % 10000, bm % 100);
 		if (++bm > 12) {
 			bm = 1;
 			by++;
 		}
 	}
-	return fund_db_stats(c->db, c->user->scope_org_id, bounds, out, e);
+	return fund_db_stats(c->db, c->user->scope_org_id, out, e);
 }

@@ -593,7 +593,7 @@ static hm_err counts(hm_db *db, const char *sql, int64_t scope, fund_count *out,
 	return rc == DB_DONE || rc == DB_ROW ? HM_OK : db_error(db, e);
 }
 
-hm_err fund_db_stats(hm_db *db, int64_t scope, const int64_t *bounds, fund_stats *out, hm_error *e)
+hm_err fund_db_stats(hm_db *db, int64_t scope, fund_stats *out, hm_error *e)
 {
 	hm_err err = fund_db_balance(db, &out->balance, e);
 	if (err)
@@ -602,16 +602,14 @@ hm_err fund_db_stats(hm_db *db, int64_t scope, const int64_t *bounds, fund_stats
 	 * (a district sees the aid paid to its children; income is city-wide) */
 	for (int i = 0; i < 12; i++) {
 		hm_stmt *st = db_stmt(db,
-				      "SELECT coalesce(sum(CASE WHEN a.type = 'income' AND $1 = 0 THEN -p.amount ELSE 0 END), 0),"
-				      " coalesce(sum(CASE WHEN a.type = 'expense' AND ($1 = 0 OR j.org_id = $1) THEN p.amount ELSE 0 END), 0)"
-				      " FROM postings p JOIN accounts a ON a.id = p.account_id JOIN journal_entries j ON j.id = p.entry_id"
-				      " WHERE j.at >= $2 AND j.at < $3",
+				      "SELECT coalesce(sum(CASE WHEN a.type = 'income' AND $1 = 0 THEN -m.amount ELSE 0 END), 0),"
+				      " coalesce(sum(CASE WHEN a.type = 'expense' AND ($1 = 0 OR m.org_id = $1) THEN m.amount ELSE 0 END), 0)"
+				      " FROM ledger_monthly m JOIN accounts a ON a.id = m.account_id WHERE m.month = $2",
 				      e);
 		if (!st)
 			return e->err;
 		db_bind_int(st, 1, scope);
-		db_bind_int(st, 2, bounds[i]);
-		db_bind_int(st, 3, bounds[i + 1]);
+		db_bind_text(st, 2, out->monthly[i].month);
 		if (db_step(st) != DB_ROW)
 			return db_error(db, e);
 		out->monthly[i].income = db_col_int(st, 0);
@@ -624,7 +622,7 @@ hm_err fund_db_stats(hm_db *db, int64_t scope, const int64_t *bounds, fund_stats
 			  " WHERE o.level = 'district' AND ($1 = 0 OR o.id = $1) GROUP BY o.code ORDER BY o.code",
 			  scope, out->by_district, &out->ndistrict, e)) ||
 	    (err = counts(db,
-			  "SELECT k.category, count(DISTINCT a.id) FROM applications a JOIN child_categories k ON k.child_id = a.child_id"
+			  "SELECT k.category, count(*) FROM applications a JOIN child_categories k ON k.child_id = a.child_id"
 			  " WHERE ($1 = 0 OR a.org_id = $1) GROUP BY k.category ORDER BY k.category",
 			  scope, out->by_category, &out->ncategory, e)))
 		return err;

@@ -25,8 +25,8 @@ hm_err fund_db_entry_exists(hm_db *db, const char *source, bool *exists, hm_erro
 /* Sums of account types: asset (bank), income, expense. */
 hm_err fund_db_balance(hm_db *db, fund_balance *out, hm_error *e);
 
-/* Counts and sums for the dashboard; monthly from month_start (UTC seconds
- * of each month's first Beijing midnight, 13 bounds). */
-hm_err fund_db_stats(hm_db *db, int64_t scope, const int64_t *month_bounds, fund_stats *out, hm_error *e);
+/* Counts and sums for the dashboard; out->monthly[].month names the
+ * twelve months (YYYY-MM) whose money to sum. */
+hm_err fund_db_stats(hm_db *db, int64_t scope, fund_stats *out, hm_error *e);
 
 #endif

@@ -348,6 +348,33 @@ static void test_running_balances_follow_postings_and_verify_checks_them(void **
 	assert_non_null(strstr(hm_error_message(&e), "1001"));
 }
 
+/* The dashboard's money by month comes from ledger_monthly: it must hold
+ * what the postings of each month add up to, and verify must notice if not. */
+static void test_monthly_sums_follow_postings_and_verify_checks_them(void **state)
+{
+	fixture *f = *state;
+	const ledger_line pay[] = {{"5101", 5000}, {LEDGER_BANK, -5000}};
+	hm_error e;
+	int64_t entries, bad;
+
+	book_opening(f->db);
+	assert_int_equal(post(f->db, "生活帮扶", pay, N(pay), NULL, &e), HM_OK);
+	assert_int_equal(post(f->db, "生活帮扶", pay, N(pay), NULL, &e), HM_OK);
+	hm_stmt *st = db_stmt(f->db,
+			      "SELECT sum(m.amount) FROM ledger_monthly m JOIN accounts a ON a.id = m.account_id WHERE a.code = '5101'",
+			      &e);
+	assert_non_null(st);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_col_int(st, 0), 10000);
+	db_release(f->db);
+	assert_int_equal(ledger_verify(f->db, &entries, &bad, &e), HM_OK);
+	assert_int_equal(db_exec(f->db, "UPDATE ledger_monthly SET amount = amount + 1"
+				 " WHERE account_id = (SELECT id FROM accounts WHERE code = '5101')", &e), HM_OK);
+	hm_error_clear(&e);
+	assert_int_equal(ledger_verify(f->db, &entries, &bad, &e), HM_E_LEDGER_UNBALANCED);
+	assert_non_null(strstr(hm_error_message(&e), "分月合计"));
+}
+
 static void test_verify_names_a_later_entry_that_was_edited(void **state)
 {
 	fixture *f = *state;
@@ -404,6 +431,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_verify_names_a_later_entry_that_was_edited, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_running_balances_follow_postings_and_verify_checks_them, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_monthly_sums_follow_postings_and_verify_checks_them, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verify_finds_an_overdrawn_bank, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_account_writes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bank_lines_that_overflow_together_are_refused, setup, teardown),
