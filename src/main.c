@@ -22,6 +22,8 @@
 #include "fund/fund.h"
 #include "fund/fund_demo.h"
 #include "fund/fund_seal.h"
+#include "butler/butler.h"
+#include "hotline/hotline.h"
 #include "hotline/hotline_db.h"
 #include "http/core_http.h"
 #include "http/server.h"
@@ -450,10 +452,16 @@ static hm_err init_tx(hm_db *db, void *arg, hm_error *e)
 		{"demo_finance", "示例财务（市慈善总会）", "finance", "370400"},
 		{"demo_admin", "示例管理员", "admin", "370400"},
 		{"demo_leader", "示例领导", "leader", "370400"},
+		{"demo_operator", "示例热线话务员", "hotline_operator", "370400"},
+		{"demo_supervisor", "示例热线督办员", "hotline_supervisor", "370400"},
+		{"demo_clerk", "示例承办人（市公安局）", "dept_clerk", "370400"},
+		{"demo_butler", "示例项目管家（第一团队）", "butler", "370406"},
+		{"demo_butler_admin", "示例审批局管理员（山亭区）", "butler_admin", "370406"},
 	};
-	int64_t ids[7];
+	enum { NDEMO = sizeof demo / sizeof demo[0] };
+	int64_t ids[NDEMO];
 	printf("示例用户（密码只显示这一次，请妥善保存）：\n");
-	for (int i = 0; i < 7; i++) {
+	for (int i = 0; i < NDEMO; i++) {
 		char pw[17];
 		random_password(pw);
 		if ((err = user_create(db, now, 0, demo[i].user, demo[i].name, demo[i].role, demo[i].org, pw, true, &ids[i], e)))
@@ -461,7 +469,19 @@ static hm_err init_tx(hm_db *db, void *arg, hm_error *e)
 		printf("  %-20s %-12s %s\n", demo[i].user, pw, demo[i].name);
 		sodium_memzero(pw, sizeof pw);
 	}
-	return fund_demo_seed(db, c->cal, c->div, now, ids[0], ids[1], ids[3], ids[4], e);
+	if ((err = fund_demo_seed(db, c->cal, c->div, now, ids[0], ids[1], ids[3], ids[4], e)))
+		return err;
+	/* the clerk works for 市公安局 (department 1 of data/hotline_departments.tsv)
+	 * and the butler leads 山亭区's first team, so both see their work */
+	hm_user sup, badm;
+	if ((err = user_load(db, ids[8], &sup, e)) || (err = user_load(db, ids[11], &badm, e)))
+		return err;
+	hotline_ctx hc = {db, &sup, now, c->cal};
+	if ((err = hotline_member_add(&hc, 1, "demo_clerk", e)))
+		return err;
+	butler_ctx bc = {db, &badm, now, c->cal};
+	butler_team team;
+	return butler_member_add(&bc, 1, "demo_butler", "0632-8812345", true, &team, e);
 }
 
 static int cmd_init(const opts *o)

@@ -94,6 +94,22 @@ describe('cli', () => {
     }
   });
 
+  it('init --demo makes one demo user per role, their passwords printed once, and demo records', async () => {
+    const dir = fs.mkdtempSync(path.join(srv.dir, 'demo-'));
+    const db = path.join(dir, 'h.db');
+    const r = await runCli(['init', '--db', db, '--demo']);
+    assert.equal(r.code, 0, r.stderr);
+    const roles = ['caseworker', 'reviewer', 'approver', 'finance', 'admin', 'leader', 'operator', 'supervisor', 'clerk', 'butler', 'butler_admin'];
+    for (const role of roles) assert.match(r.stdout, new RegExp(`demo_${role} +[A-Za-z0-9]{16} `), `no demo user for ${role}`);
+    assert.match(r.stdout, /密码只显示这一次/);
+    // a second init keeps what is there and prints no passwords
+    const again = await runCli(['init', '--db', db, '--demo']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.doesNotMatch(again.stdout, /demo_admin +[A-Za-z0-9]{16}/);
+    const v = await runCli(['verify', '--db', db]);
+    assert.equal(v.code, 0, v.stdout);
+  });
+
   it('verify accepts the database after the flow', async () => {
     const r = await cli(['verify', '--db', db], 0);
     assert.ok(both(r).trim().length > 0, 'verify says what it checked');
