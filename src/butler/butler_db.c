@@ -28,14 +28,6 @@ static void bind_scope(hm_stmt *st, const char *district, int64_t butler)
 	db_bind_int(st, 2, butler);
 }
 
-static void bind_opt_int(hm_stmt *st, int i, int64_t v)
-{
-	if (v)
-		db_bind_int(st, i, v);
-	else
-		db_bind_null(st, i);
-}
-
 static hm_err step_total(hm_db *db, hm_stmt *st, int64_t *total, hm_error *e)
 {
 	if (db_step(st) != DB_ROW)
@@ -401,7 +393,7 @@ hm_err butler_db_assign(hm_db *db, int64_t project_id, int64_t team_id, const ch
 	db_bind_int(st, 1, project_id);
 	db_bind_int(st, 2, team_id);
 	db_bind_text(st, 3, note);
-	bind_opt_int(st, 4, user_id);
+	db_bind_int_or_null(st, 4, user_id);
 	db_bind_int(st, 5, now);
 	return db_exec_stmt(st, e);
 }
@@ -613,10 +605,10 @@ hm_err butler_db_notice_insert(hm_db *db, int64_t project_id, int64_t team_id, c
 	if (!st)
 		return e->err;
 	db_bind_int(st, 1, project_id);
-	bind_opt_int(st, 2, team_id);
+	db_bind_int_or_null(st, 2, team_id);
 	db_bind_text(st, 3, name);
 	db_bind_text(st, 4, phone);
-	bind_opt_int(st, 5, user_id);
+	db_bind_int_or_null(st, 5, user_id);
 	db_bind_int(st, 6, now);
 	hm_err err = db_exec_stmt(st, e);
 	if (err)
@@ -773,12 +765,12 @@ hm_err butler_db_visit_insert(hm_db *db, int64_t user_id, int64_t now, butler_vi
 	if (!st)
 		return e->err;
 	db_bind_int(st, 1, v->project_id);
-	bind_opt_int(st, 2, v->team_id);
+	db_bind_int_or_null(st, 2, v->team_id);
 	db_bind_text(st, 3, v->visited_on);
 	db_bind_text(st, 4, v->staff);
 	db_bind_text(st, 5, v->people_met);
 	db_bind_text(st, 6, v->notes);
-	bind_opt_int(st, 7, user_id);
+	db_bind_int_or_null(st, 7, user_id);
 	db_bind_int(st, 8, now);
 	hm_err err = db_exec_stmt(st, e);
 	if (!err)
@@ -874,20 +866,20 @@ hm_err butler_db_question_insert(hm_db *db, int64_t user_id, int64_t now, butler
 	if (!st)
 		return e->err;
 	db_bind_int(st, 1, q->project_id);
-	bind_opt_int(st, 2, q->team_id);
-	bind_opt_int(st, 3, q->visit_id);
+	db_bind_int_or_null(st, 2, q->team_id);
+	db_bind_int_or_null(st, 3, q->visit_id);
 	db_bind_int(st, 4, q->raised_at);
 	db_bind_text(st, 5, q->asker);
 	db_bind_text(st, 6, q->content);
 	db_bind_text(st, 7, q->status);
 	db_bind_text(st, 8, q->department);
-	bind_opt_int(st, 9, q->handed_at);
-	bind_opt_int(st, 10, q->due_at);
+	db_bind_int_or_null(st, 9, q->handed_at);
+	db_bind_int_or_null(st, 10, q->due_at);
 	db_bind_int(st, 11, q->estimated);
 	db_bind_text(st, 12, q->answer);
 	db_bind_int(st, 13, q->on_site);
-	bind_opt_int(st, 14, q->answered_at);
-	bind_opt_int(st, 15, user_id);
+	db_bind_int_or_null(st, 14, q->answered_at);
+	db_bind_int_or_null(st, 15, user_id);
 	db_bind_int(st, 16, now);
 	hm_err err = db_exec_stmt(st, e);
 	if (!err)

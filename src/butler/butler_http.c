@@ -19,16 +19,10 @@ static butler_ctx ctx_of(hm_req *r)
 	return (butler_ctx){r->db, &r->user, r->now, r->app->calendar};
 }
 
-static const char *qarg(hm_req *r, const char *name)
-{
-	const char *v = http_query(r, name);
-	return v ? v : "";
-}
-
 /* A positive id query argument; 0 when absent. */
 static hm_err qid(hm_req *r, const char *name, int64_t *out)
 {
-	const char *s = qarg(r, name);
+	const char *s = http_qarg(r, name);
 	*out = 0;
 	if (!s[0])
 		return HM_OK;
@@ -43,7 +37,7 @@ static hm_err qid(hm_req *r, const char *name, int64_t *out)
 /* A yes/no query argument: 1/true, 0/false; dflt when absent. */
 static hm_err qbool(hm_req *r, const char *name, int dflt, int *out)
 {
-	const char *s = qarg(r, name);
+	const char *s = http_qarg(r, name);
 	if (!s[0])
 		*out = dflt;
 	else if (strcmp(s, "1") == 0 || strcmp(s, "true") == 0)
@@ -57,7 +51,7 @@ static hm_err qbool(hm_req *r, const char *name, int dflt, int *out)
 
 static hm_err qenum(hm_req *r, const char *name, bool (*valid)(const char *), const char **out)
 {
-	*out = qarg(r, name);
+	*out = http_qarg(r, name);
 	if ((*out)[0] && (strlen(*out) > 32 || !valid(*out)))
 		return hm_failf(&r->err, HM_E_BAD_QUERY, name, "查询参数 %s 的取值 %.32s 不存在", name, *out);
 	return HM_OK;
@@ -65,7 +59,7 @@ static hm_err qenum(hm_req *r, const char *name, bool (*valid)(const char *), co
 
 static hm_err qdate(hm_req *r, const char *name, const char **out)
 {
-	*out = qarg(r, name);
+	*out = http_qarg(r, name);
 	int32_t d;
 	if ((*out)[0] && hm_date_parse(*out, &d, NULL, NULL) != HM_OK)
 		return hm_failf(&r->err, HM_E_BAD_QUERY, name, "查询参数 %s 应为日期 YYYY-MM-DD", name);
@@ -559,7 +553,7 @@ hm_err butler_projects_list_handler(hm_req *r)
 	    (err = qenum(r, "stage", butler_stage_valid, &f.stage)) || (err = qenum(r, "town", any_text, &f.town)))
 		return err;
 	f.lacking = lacking;
-	f.q = qarg(r, "q");
+	f.q = http_qarg(r, "q");
 	if (strlen(f.q) > 96)
 		return hm_failf(&r->err, HM_E_BAD_QUERY, "q", "查询条件过长");
 	struct plist acc = {json_array(), r->app->divisions};

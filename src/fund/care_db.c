@@ -10,14 +10,6 @@
 
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src))
 
-static void bind_opt_id(hm_stmt *st, int i, int64_t id)
-{
-	if (id)
-		db_bind_int(st, i, id);
-	else
-		db_bind_null(st, i);
-}
-
 hm_err care_db_child(hm_db *db, int64_t scope, int64_t child_id, int64_t *org_id, hm_error *e)
 {
 	hm_stmt *st = db_stmt(db, "SELECT org_id FROM children WHERE ($1 = 0 OR org_id = $1) AND id = $2", e);
@@ -220,7 +212,7 @@ hm_err care_db_referral_insert(hm_db *db, int64_t user_id, int64_t now, care_ref
 	db_bind_int(st, 1, r->child_id);
 	db_bind_int(st, 2, r->org_id);
 	db_bind_int(st, 3, r->provider_id);
-	bind_opt_id(st, 4, r->application_id);
+	db_bind_int_or_null(st, 4, r->application_id);
 	db_bind_text(st, 5, r->service);
 	db_bind_text(st, 6, r->reason);
 	db_bind_int(st, 7, user_id);
@@ -259,8 +251,8 @@ hm_err care_db_referral_save_status(hm_db *db, int64_t now, const care_referral 
 		return e->err;
 	db_bind_text(st, 1, r->status);
 	db_bind_text(st, 2, r->status_note);
-	bind_opt_id(st, 3, r->started_at);
-	bind_opt_id(st, 4, r->closed_at);
+	db_bind_int_or_null(st, 3, r->started_at);
+	db_bind_int_or_null(st, 4, r->closed_at);
 	db_bind_int(st, 5, now);
 	db_bind_int(st, 6, r->id);
 	return db_exec_stmt(st, e);

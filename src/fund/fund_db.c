@@ -11,14 +11,6 @@
 
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src))
 
-static void bind_opt_time(hm_stmt *st, int i, int64_t t)
-{
-	if (t)
-		db_bind_int(st, i, t);
-	else
-		db_bind_null(st, i);
-}
-
 /* ---- children --------------------------------------------------------- */
 
 static hm_err child_categories_save(hm_db *db, const fund_child *ch, hm_error *e)
@@ -360,12 +352,12 @@ hm_err fund_db_app_save(hm_db *db, int64_t now, const fund_app *a, int64_t actor
 	if (!st)
 		return e->err;
 	db_bind_text(st, 1, a->status);
-	bind_opt_time(st, 2, a->clock_start);
-	bind_opt_time(st, 3, a->decision_due);
-	bind_opt_time(st, 4, a->payment_due);
+	db_bind_int_or_null(st, 2, a->clock_start);
+	db_bind_int_or_null(st, 3, a->decision_due);
+	db_bind_int_or_null(st, 4, a->payment_due);
 	db_bind_int(st, 5, a->estimated);
-	bind_opt_time(st, 6, a->decided_at);
-	bind_opt_time(st, 7, a->paid_at);
+	db_bind_int_or_null(st, 6, a->decided_at);
+	db_bind_int_or_null(st, 7, a->paid_at);
 	db_bind_text(st, 8, a->review_opinion);
 	db_bind_text(st, 9, a->decision_reason);
 	if (a->payment_entry_id)

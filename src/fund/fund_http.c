@@ -13,13 +13,6 @@
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src))
 #define END {NULL, 0, false, 0, 0, NULL, 0}
 
-/* A query argument, "" when absent. */
-static const char *qarg(hm_req *r, const char *name)
-{
-	const char *v = http_query(r, name);
-	return v ? v : "";
-}
-
 static fund_ctx ctx_of(hm_req *r)
 {
 	return (fund_ctx){r->db, &r->user, r->now, r->app->calendar, r->app->divisions};
@@ -218,13 +211,13 @@ hm_err fund_children_list_handler(hm_req *r)
 	hm_err err = http_query_allowed(r, allowed);
 	if (err || (err = http_list_paging(r, &xlsx, &f.page, &f.page_size)))
 		return err;
-	f.q = qarg(r, "q");
-	f.district = qarg(r, "district");
-	f.category = qarg(r, "category");
+	f.q = http_qarg(r, "q");
+	f.district = http_qarg(r, "district");
+	f.category = http_qarg(r, "category");
 	/* an exact ID number is found through its keyed hash: the stored
 	 * number is sealed and cannot be compared */
 	char blind[65] = "";
-	const char *idq = qarg(r, "id_number");
+	const char *idq = http_qarg(r, "id_number");
 	if (idq[0]) {
 		idcard_info info;
 		if (idcard_parse(r->app->divisions, idq, hm_day_of(r->now), &info, &r->err, "id_number")) {
@@ -538,16 +531,16 @@ hm_err fund_apps_list_handler(hm_req *r)
 	    (err = query_bool(r, "overdue", &overdue)))
 		return err;
 	f.overdue = overdue == 1;
-	const char *cid = qarg(r, "child_id");
+	const char *cid = http_qarg(r, "child_id");
 	if (cid[0]) {
 		char *end;
 		f.child_id = strtoll(cid, &end, 10);
 		if (*end || f.child_id <= 0)
 			return hm_failf(&r->err, HM_E_BAD_QUERY, "child_id", "查询参数 child_id 应为正整数");
 	}
-	f.district = qarg(r, "district");
-	f.status = qarg(r, "status");
-	f.category = qarg(r, "category");
+	f.district = http_qarg(r, "district");
+	f.status = http_qarg(r, "status");
+	f.category = http_qarg(r, "category");
 	if (f.status[0]) {
 		bool known = false;
 		for (const char *const *s = fund_statuses(); *s; s++)

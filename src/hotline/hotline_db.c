@@ -20,14 +20,6 @@
 	" ($1 = 0 OR EXISTS (SELECT 1 FROM hotline_dispatches sd JOIN hotline_department_members sm"     \
 	" ON sm.department_id = sd.department_id WHERE sd.appeal_id = a.id AND sd.active = 1 AND sm.user_id = $1))"
 
-static void bind_opt(hm_stmt *st, int i, int64_t v)
-{
-	if (v)
-		db_bind_int(st, i, v);
-	else
-		db_bind_null(st, i);
-}
-
 /* ---- the caller's phone --------------------------------------------------
  * Every read and write of a caller_phone column goes through this pair: the
  * number is sealed at rest (core/crypt.h) and repeat detection compares its
@@ -76,7 +68,7 @@ hm_err hotline_db_appeal_insert(hm_db *db, int64_t user_id, int64_t now, hotline
 	     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20, $21)");
 	db_bind_text(st, 1, a->channel);
 	db_bind_text(st, 2, a->line);
-	bind_opt(st, 3, a->programme_id);
+	db_bind_int_or_null(st, 3, a->programme_id);
 	db_bind_text(st, 4, a->kind);
 	db_bind_int(st, 5, a->anonymous);
 	db_bind_text(st, 6, a->caller_name);
@@ -90,10 +82,10 @@ hm_err hotline_db_appeal_insert(hm_db *db, int64_t user_id, int64_t now, hotline
 	db_bind_int(st, 12, a->emergency);
 	db_bind_text(st, 13, a->status);
 	db_bind_text(st, 14, a->answer);
-	bind_opt(st, 15, a->due);
+	db_bind_int_or_null(st, 15, a->due);
 	db_bind_int(st, 16, a->due_in_hours);
 	db_bind_int(st, 17, a->estimated);
-	bind_opt(st, 18, a->closed_at);
+	db_bind_int_or_null(st, 18, a->closed_at);
 	db_bind_int(st, 19, user_id);
 	db_bind_int(st, 20, now);
 	hm_err err = db_exec_stmt(st, e);
@@ -177,16 +169,16 @@ hm_err hotline_db_appeal_save(hm_db *db, int64_t now, const hotline_appeal *a, h
 	     " replied_at = $11, replied_on_time = $12, return_count = $13, rework_count = $14, satisfaction = $15,"
 	     " main_id = $16, closed_at = $17, updated_at = $18 WHERE id = $19");
 	db_bind_text(st, 1, a->status);
-	bind_opt(st, 2, a->department_id);
-	bind_opt(st, 3, a->dispatched_at);
-	bind_opt(st, 4, a->sign_due);
-	bind_opt(st, 5, a->signed_at);
-	bind_opt(st, 6, a->due);
+	db_bind_int_or_null(st, 2, a->department_id);
+	db_bind_int_or_null(st, 3, a->dispatched_at);
+	db_bind_int_or_null(st, 4, a->sign_due);
+	db_bind_int_or_null(st, 5, a->signed_at);
+	db_bind_int_or_null(st, 6, a->due);
 	db_bind_int(st, 7, a->due_in_hours);
 	db_bind_int(st, 8, a->estimated);
 	db_bind_int(st, 9, a->extended_workdays);
 	db_bind_text(st, 10, a->reply);
-	bind_opt(st, 11, a->replied_at);
+	db_bind_int_or_null(st, 11, a->replied_at);
 	if (a->replied_on_time >= 0)
 		db_bind_int(st, 12, a->replied_on_time);
 	else
@@ -194,8 +186,8 @@ hm_err hotline_db_appeal_save(hm_db *db, int64_t now, const hotline_appeal *a, h
 	db_bind_int(st, 13, a->return_count);
 	db_bind_int(st, 14, a->rework_count);
 	db_bind_text(st, 15, a->satisfaction);
-	bind_opt(st, 16, a->main_id);
-	bind_opt(st, 17, a->closed_at);
+	db_bind_int_or_null(st, 16, a->main_id);
+	db_bind_int_or_null(st, 17, a->closed_at);
 	db_bind_int(st, 18, now);
 	db_bind_int(st, 19, a->id);
 	return db_exec_stmt(st, e);
@@ -208,11 +200,11 @@ hm_err hotline_db_event(hm_db *db, int64_t appeal_id, int64_t now, int64_t actor
 	     " note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
 	db_bind_int(st, 1, appeal_id);
 	db_bind_int(st, 2, now);
-	bind_opt(st, 3, actor_id);
+	db_bind_int_or_null(st, 3, actor_id);
 	db_bind_text(st, 4, action);
 	db_bind_text(st, 5, from);
 	db_bind_text(st, 6, to);
-	bind_opt(st, 7, dept_id);
+	db_bind_int_or_null(st, 7, dept_id);
 	db_bind_text(st, 8, note);
 	return db_exec_stmt(st, e);
 }
@@ -334,7 +326,7 @@ hm_err hotline_db_dispatch_insert(hm_db *db, int64_t appeal_id, int64_t dept_id,
 	db_bind_int(st, 1, appeal_id);
 	db_bind_int(st, 2, dept_id);
 	db_bind_int(st, 3, now);
-	bind_opt(st, 4, by);
+	db_bind_int_or_null(st, 4, by);
 	return db_exec_stmt(st, e);
 }
 
@@ -367,7 +359,7 @@ hm_err hotline_db_extension_insert(hm_db *db, int64_t appeal_id, int64_t dept_id
 	db_bind_int(st, 2, dept_id);
 	db_bind_int(st, 3, workdays);
 	db_bind_text(st, 4, reason);
-	bind_opt(st, 5, by);
+	db_bind_int_or_null(st, 5, by);
 	db_bind_int(st, 6, now);
 	return db_exec_stmt(st, e);
 }
@@ -405,7 +397,7 @@ hm_err hotline_db_extension_decide(hm_db *db, int64_t ext_id, const char *status
 	     " WHERE id = $5");
 	db_bind_text(st, 1, status);
 	db_bind_text(st, 2, note);
-	bind_opt(st, 3, by);
+	db_bind_int_or_null(st, 3, by);
 	db_bind_int(st, 4, now);
 	db_bind_int(st, 5, ext_id);
 	return db_exec_stmt(st, e);
@@ -435,7 +427,7 @@ hm_err hotline_db_supervision_insert(hm_db *db, int64_t appeal_id, int64_t dept_
 	db_bind_int(st, 2, dept_id);
 	db_bind_text(st, 3, reason);
 	db_bind_text(st, 4, note);
-	bind_opt(st, 5, by);
+	db_bind_int_or_null(st, 5, by);
 	db_bind_int(st, 6, now);
 	hm_err err = db_exec_stmt(st, e);
 	if (!err && id)
@@ -458,7 +450,7 @@ hm_err hotline_db_supervision_respond(hm_db *db, int64_t id, const char *respons
 {
 	STMT("UPDATE hotline_supervisions SET response = $1, responded_by = $2, responded_at = $3 WHERE id = $4");
 	db_bind_text(st, 1, response);
-	bind_opt(st, 2, by);
+	db_bind_int_or_null(st, 2, by);
 	db_bind_int(st, 3, now);
 	db_bind_int(st, 4, id);
 	return db_exec_stmt(st, e);
@@ -492,10 +484,10 @@ hm_err hotline_db_callback_insert(hm_db *db, int64_t appeal_id, int64_t missed_i
 {
 	STMT("INSERT INTO hotline_callbacks (appeal_id, missed_call_id, at, by_id, result, satisfaction, note)"
 	     " VALUES ($1, $2, $3, $4, $5, $6, $7)");
-	bind_opt(st, 1, appeal_id);
-	bind_opt(st, 2, missed_id);
+	db_bind_int_or_null(st, 1, appeal_id);
+	db_bind_int_or_null(st, 2, missed_id);
 	db_bind_int(st, 3, now);
-	bind_opt(st, 4, by);
+	db_bind_int_or_null(st, 4, by);
 	db_bind_text(st, 5, result);
 	db_bind_text(st, 6, satisfaction);
 	db_bind_text(st, 7, note);
@@ -540,7 +532,7 @@ hm_err hotline_db_programme_insert(hm_db *db, int64_t by, int64_t now, hotline_p
 	db_bind_int(st, 3, p->ends_at);
 	db_bind_text(st, 4, p->guests);
 	db_bind_text(st, 5, p->note);
-	bind_opt(st, 6, by);
+	db_bind_int_or_null(st, 6, by);
 	db_bind_int(st, 7, now);
 	hm_err err = db_exec_stmt(st, e);
 	if (err)
@@ -629,7 +621,7 @@ hm_err hotline_db_member_add(hm_db *db, int64_t user_id, int64_t dept_id, int64_
 	STMT("INSERT INTO hotline_department_members (user_id, department_id, added_by, added_at) VALUES ($1, $2, $3, $4)");
 	db_bind_int(st, 1, user_id);
 	db_bind_int(st, 2, dept_id);
-	bind_opt(st, 3, by);
+	db_bind_int_or_null(st, 3, by);
 	db_bind_int(st, 4, now);
 	int rc = db_step(st);
 	if (rc == DB_CONSTRAINT)
@@ -694,7 +686,7 @@ hm_err hotline_db_missed_insert(hm_db *db, int64_t by, int64_t now, hotline_miss
 	if (perr)
 		return perr;
 	db_bind_int(st, 3, m->missed_at);
-	bind_opt(st, 4, by);
+	db_bind_int_or_null(st, 4, by);
 	db_bind_int(st, 5, now);
 	hm_err err = db_exec_stmt(st, e);
 	if (!err)
@@ -733,7 +725,7 @@ hm_err hotline_db_missed_save(hm_db *db, const hotline_missed_call *m, hm_error 
 {
 	STMT("UPDATE hotline_missed_calls SET status = $1, appeal_id = $2 WHERE id = $3");
 	db_bind_text(st, 1, m->status);
-	bind_opt(st, 2, m->appeal_id);
+	db_bind_int_or_null(st, 2, m->appeal_id);
 	db_bind_int(st, 3, m->id);
 	return db_exec_stmt(st, e);
 }

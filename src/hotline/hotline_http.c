@@ -15,12 +15,6 @@
 #define END {NULL, 0, false, 0, 0, NULL, 0}
 #define SET(j, k, v) json_object_set_new((j), (k), (v))
 
-static const char *qarg(hm_req *r, const char *name)
-{
-	const char *v = http_query(r, name);
-	return v ? v : "";
-}
-
 static hotline_ctx ctx_of(hm_req *r)
 {
 	return (hotline_ctx){r->db, &r->user, r->now, r->app->calendar};
@@ -485,7 +479,7 @@ static const export_col appeal_cols[] = {
 
 static hm_err id_query(hm_req *r, const char *name, int64_t *out)
 {
-	const char *v = qarg(r, name);
+	const char *v = http_qarg(r, name);
 	*out = 0;
 	if (!*v)
 		return HM_OK;
@@ -509,11 +503,11 @@ static bool in_codes(const char *const *codes, const char *s)
 static hm_err filter_from_query(hm_req *r, hotline_filter *f)
 {
 	hm_err err;
-	f->status = qarg(r, "status");
-	f->category = qarg(r, "category");
-	f->channel = qarg(r, "channel");
-	f->warning = qarg(r, "warning");
-	f->q = qarg(r, "q");
+	f->status = http_qarg(r, "status");
+	f->category = http_qarg(r, "category");
+	f->channel = http_qarg(r, "channel");
+	f->warning = http_qarg(r, "warning");
+	f->q = http_qarg(r, "q");
 	f->emergency = -1;
 	if (f->status[0] && !in_codes(hotline_statuses(), f->status))
 		return hm_failf(&r->err, HM_E_BAD_QUERY, "status", "状态 %.32s 不存在", f->status);
@@ -529,20 +523,20 @@ static hm_err filter_from_query(hm_req *r, hotline_filter *f)
 		return err;
 	if (f->department_id && !hotline_department_find(f->department_id))
 		return hm_failf(&r->err, HM_E_BAD_QUERY, "department_id", "承办单位不存在");
-	const char *em = qarg(r, "emergency");
+	const char *em = http_qarg(r, "emergency");
 	if (*em) {
 		if (strcmp(em, "true") != 0 && strcmp(em, "false") != 0)
 			return hm_failf(&r->err, HM_E_BAD_QUERY, "emergency", "查询参数 emergency 应为 true 或 false");
 		f->emergency = strcmp(em, "true") == 0;
 	}
 	int32_t day;
-	if (qarg(r, "from")[0]) {
-		if (hm_date_parse(qarg(r, "from"), &day, &r->err, "from"))
+	if (http_qarg(r, "from")[0]) {
+		if (hm_date_parse(http_qarg(r, "from"), &day, &r->err, "from"))
 			return hm_failf(&r->err, HM_E_BAD_QUERY, "from", "起始日期应为 YYYY-MM-DD");
 		f->from = hm_day_start(day);
 	}
-	if (qarg(r, "to")[0]) {
-		if (hm_date_parse(qarg(r, "to"), &day, &r->err, "to"))
+	if (http_qarg(r, "to")[0]) {
+		if (hm_date_parse(http_qarg(r, "to"), &day, &r->err, "to"))
 			return hm_failf(&r->err, HM_E_BAD_QUERY, "to", "截止日期应为 YYYY-MM-DD");
 		f->to = hm_day_start(day + 1); /* the whole last day */
 	}
@@ -850,7 +844,7 @@ hm_err hotline_missed_list_handler(hm_req *r)
 	hm_err err = http_query_allowed(r, allowed);
 	if (err || (err = http_list_paging(r, &xlsx, &page, &size)))
 		return err;
-	const char *status = qarg(r, "status");
+	const char *status = http_qarg(r, "status");
 	if (status[0] && !in_codes((const char *const[]){"open", "reached", "unreachable", NULL}, status))
 		return hm_failf(&r->err, HM_E_BAD_QUERY, "status", "状态应为 open、reached 或 unreachable");
 	json_t *items = json_array();

@@ -73,6 +73,8 @@ hm_err http_reply_raw(hm_req *r, int status, const char *type, const char *body,
 hm_err http_param_id(hm_req *r, int i, int64_t *id, hm_err not_found);
 /* Query argument or NULL; borrowed. */
 const char *http_query(hm_req *r, const char *name);
+/* Query argument, "" when absent; borrowed. */
+const char *http_qarg(hm_req *r, const char *name);
 /* Request header or NULL; borrowed. */
 const char *http_header(hm_req *r, const char *name);
 /* Reject any query argument not in the NULL-terminated list allowed. */

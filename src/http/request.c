@@ -45,6 +45,12 @@ const char *http_query(hm_req *r, const char *name)
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+const char *http_qarg(hm_req *r, const char *name)
+{
+	const char *v = http_query(r, name);
+	return v ? v : "";
+}
+
 const char *http_header(hm_req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);

@@ -471,6 +471,14 @@ void db_bind_text(hm_stmt *st, int i, const char *v)
 		sqlite3_bind_null(st->st, i);
 }
 
+void db_bind_int_or_null(hm_stmt *st, int i, int64_t v)
+{
+	if (v)
+		sqlite3_bind_int64(st->st, i, v);
+	else
+		sqlite3_bind_null(st->st, i);
+}
+
 void db_bind_null(hm_stmt *st, int i)
 {
 	sqlite3_bind_null(st->st, i);

@@ -64,6 +64,8 @@ hm_stmt *db_stmt_text(hm_db *db, const char *sql, hm_error *e);
 void db_bind_int(hm_stmt *st, int i, int64_t v);
 void db_bind_text(hm_stmt *st, int i, const char *v);  /* NULL binds NULL; copied */
 void db_bind_null(hm_stmt *st, int i);
+/* Bind v, or NULL when v is 0 (optional ids and times). */
+void db_bind_int_or_null(hm_stmt *st, int i, int64_t v);
 /* Bind personal data sealed with the process's keys (core/crypt.h). */
 hm_err db_bind_sealed(hm_stmt *st, int i, const char *plain, hm_error *e);
 /* Step: DB_ROW, DB_DONE, DB_CONSTRAINT (unique/check/foreign key) or
