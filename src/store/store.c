@@ -223,6 +223,20 @@ static hm_err check_ours(hm_db *db, hm_error *e)
 	return HM_OK;
 }
 
+/* After a migration ran with foreign keys off: every reference must still
+ * resolve, or the migration is refused and rolled back. */
+static hm_err foreign_keys_intact(hm_db *db, const char *name, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db, "PRAGMA foreign_key_check", e);
+	if (!st)
+		return e ? e->err : HM_E_INTERNAL;
+	int rc = db_step(st);
+	db_release(db);
+	if (rc == DB_ROW)
+		return hm_failf(e, HM_E_INTERNAL, NULL, "数据库迁移 %s 破坏了外键引用", name);
+	return rc == DB_DONE ? HM_OK : db_error(db, e);
+}
+
 static hm_err migrate(hm_store *s, hm_db *db, bool apply, hm_error *e)
 {
 	hm_err err = check_ours(db, e);
@@ -267,10 +281,19 @@ static hm_err migrate(hm_store *s, hm_db *db, bool apply, hm_error *e)
 			return db_error(db, e);
 		if (db_col_int(q, 0) > 0)
 			continue;
-		/* each migration and its version row commit together or not at all */
-		if ((err = db_begin(db, true, e)))
+		/* each migration and its version row commit together or not at all.
+		 * Foreign keys are off while it runs (a no-op inside a transaction,
+		 * so set before BEGIN) so that a table can be rebuilt as SQLite
+		 * documents; foreign_key_check must find nothing before COMMIT. */
+		if ((err = db_exec(db, "PRAGMA foreign_keys=OFF", e)))
 			return err;
+		if ((err = db_begin(db, true, e))) {
+			(void)db_exec(db, "PRAGMA foreign_keys=ON", NULL);
+			return err;
+		}
 		err = db_exec(db, (const char *)m[i]->data, e);
+		if (!err)
+			err = foreign_keys_intact(db, m[i]->name, e);
 		if (!err) {
 			hm_stmt *st = db_stmt(db, "INSERT INTO schema_version (version, name, applied_at) VALUES ($1, $2, strftime('%s','now'))", e);
 			if (!st)
@@ -283,8 +306,12 @@ static hm_err migrate(hm_store *s, hm_db *db, bool apply, hm_error *e)
 		}
 		if (!err)
 			err = db_commit(db, e);
-		if (err) {
+		if (err)
 			db_rollback(db);
+		hm_err on = db_exec(db, "PRAGMA foreign_keys=ON", err ? NULL : e);
+		if (!err)
+			err = on;
+		if (err) {
 			hm_log_error("store: migration %s failed", m[i]->name);
 			return err;
 		}
