@@ -89,6 +89,7 @@ static const struct {
 		 "  huimin user disable --username U\n"
 		 "  角色: caseworker 经办人, reviewer 审核人（区级）; approver 审批人, finance 财务, admin 管理员, leader 领导（市级）;\n"
 		 "        hotline_operator 热线话务员, hotline_supervisor 热线督办员（市级）; dept_clerk 承办单位经办人（市或区）;\n"
+		 "        dept_head 部门负责人（市或区，审核本单位答复）;\n"
 		 "        butler 项目管家, butler_admin 审批局管理员（区级）\n"
 		 "  机构代码: 370400 市；370402 市中区 370403 薛城区 370404 峄城区 370405 台儿庄区 370406 山亭区 370481 滕州市\n"},
 };
@@ -455,6 +456,7 @@ static hm_err init_tx(hm_db *db, void *arg, hm_error *e)
 		{"demo_operator", "示例热线话务员", "hotline_operator", "370400"},
 		{"demo_supervisor", "示例热线督办员", "hotline_supervisor", "370400"},
 		{"demo_clerk", "示例承办人（市公安局）", "dept_clerk", "370400"},
+		{"demo_head", "示例部门负责人（市公安局）", "dept_head", "370400"},
 		{"demo_butler", "示例项目管家（第一团队）", "butler", "370406"},
 		{"demo_butler_admin", "示例审批局管理员（山亭区）", "butler_admin", "370406"},
 	};
@@ -471,13 +473,13 @@ static hm_err init_tx(hm_db *db, void *arg, hm_error *e)
 	}
 	if ((err = fund_demo_seed(db, c->cal, c->div, now, ids[0], ids[1], ids[3], ids[4], e)))
 		return err;
-	/* the clerk works for 市公安局 (department 1 of data/hotline_departments.tsv)
+	/* the clerk and its head work for 市公安局 (department 1 of data/hotline_departments.tsv)
 	 * and the butler leads 山亭区's first team, so both see their work */
 	hm_user sup, badm;
-	if ((err = user_load(db, ids[8], &sup, e)) || (err = user_load(db, ids[11], &badm, e)))
+	if ((err = user_load(db, ids[8], &sup, e)) || (err = user_load(db, ids[12], &badm, e)))
 		return err;
 	hotline_ctx hc = {db, &sup, now, c->cal};
-	if ((err = hotline_member_add(&hc, 1, "demo_clerk", e)))
+	if ((err = hotline_member_add(&hc, 1, "demo_clerk", e)) || (err = hotline_member_add(&hc, 1, "demo_head", e)))
 		return err;
 	butler_ctx bc = {db, &badm, now, c->cal};
 	butler_team team;

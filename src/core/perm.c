@@ -37,12 +37,19 @@ static const char *const leader[] = {
  * a department clerk sees only what was dispatched to the department. */
 static const char *const hotline_operator[] = {
 	"hotline:appeal:read", "hotline:appeal:create", "hotline:appeal:dispatch", "hotline:callback",
-	"hotline:caller:view", "hotline:programme:manage", "hotline:stats:read", "audit:read", NULL};
+	"hotline:caller:view", "hotline:programme:manage", "hotline:stats:read", "audit:read",
+	"hotline:attachment:upload", "hotline:programme:report", NULL};
 static const char *const hotline_supervisor[] = {
 	"hotline:appeal:read", "hotline:appeal:dispatch", "hotline:appeal:supervise", "hotline:dispatch:review",
-	"hotline:caller:view", "hotline:catalog:manage", "hotline:stats:read", "audit:read", NULL};
+	"hotline:caller:view", "hotline:catalog:manage", "hotline:stats:read", "audit:read",
+	"hotline:programme:report", NULL};
 static const char *const dept_clerk[] = {
-	"hotline:appeal:read", "hotline:appeal:handle", "audit:read", NULL};
+	"hotline:appeal:read", "hotline:appeal:handle", "audit:read", "hotline:attachment:upload", NULL};
+/* The department head (部门负责人) belongs to a department like its clerks,
+ * sees what they see, and alone approves or sends back their replies. */
+static const char *const dept_head[] = {
+	"hotline:appeal:read", "hotline:appeal:handle", "hotline:reply:review", "audit:read",
+	"hotline:attachment:upload", NULL};
 
 /* The project butler: a butler serves the projects of their team; the
  * approval bureau's administrator keeps projects, teams and assignments. */
@@ -65,10 +72,11 @@ static const hm_role roles[] = {
 	{"dept_clerk", "承办单位经办人", "any", dept_clerk},
 	{"butler", "项目管家", "district", butler},
 	{"butler_admin", "审批局管理员", "district", butler_admin},
+	{"dept_head", "部门负责人", "any", dept_head},
 };
 
 static const hm_role *const role_list[] = {&roles[0], &roles[1], &roles[2], &roles[3], &roles[4], &roles[5],
-					   &roles[6], &roles[7], &roles[8], &roles[9], &roles[10], NULL};
+					   &roles[6], &roles[7], &roles[8], &roles[9], &roles[10], &roles[11], NULL};
 
 const hm_role *perm_role(const char *code)
 {

@@ -12,7 +12,10 @@
 
 #include "core/audit.h"
 #include "core/embedded.h"
+#include "core/filestore.h"
 #include "core/hmtime.h"
+#include "core/idcard.h"
+#include "core/pdf.h"
 #include "hotline/hotline_db.h"
 
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src))
@@ -27,6 +30,12 @@ static size_t ncats;
 static int cat_version;
 static hotline_department depts[HOTLINE_DEPT_MAX];
 static size_t ndepts;
+#define HOTLINE_RULE_MAX 256
+static hotline_dispatch_rule rules[HOTLINE_RULE_MAX];
+static size_t nrules;
+static hm_divisions *divisions;
+static hotline_district zz[HOTLINE_DISTRICT_MAX];
+static size_t nzz;
 static pthread_once_t data_once = PTHREAD_ONCE_INIT;
 
 /* Next line of an embedded file into line (n bytes); false at the end. */
@@ -52,6 +61,15 @@ static int split_tabs(char *line, char **f, int max)
 			f[k++] = s + 1;
 		}
 	return k;
+}
+
+/* Department id by code, among those loaded so far; 0 when unknown. */
+static int64_t dept_by_code(const char *code)
+{
+	for (size_t i = 0; i < ndepts; i++)
+		if (strcmp(depts[i].code, code) == 0)
+			return depts[i].id;
+	return 0;
 }
 
 static void data_load(void)
@@ -102,6 +120,50 @@ static void data_load(void)
 		COPY(d->name, fl[3]);
 		if (d->id <= 0)
 			abort();
+	}
+	f = hm_embedded_find("data/divisions.tsv");
+	hm_error e;
+	if (!f || !(divisions = divisions_parse((const char *)f->data, f->len, &e)))
+		abort();
+	/* Zaozhuang's districts in the file's order, for pick lists */
+	p = (const char *)f->data;
+	while (next_line(&p, line, sizeof line)) {
+		if (line[0] == '#' || line[0] == '\0' || split_tabs(line, fl, 8) < 2)
+			continue;
+		if (divisions_is_zaozhuang_county(divisions, fl[0]) && nzz < HOTLINE_DISTRICT_MAX) {
+			COPY(zz[nzz].code, fl[0]);
+			COPY(zz[nzz].name, fl[1]);
+			nzz++;
+		}
+	}
+	f = hm_embedded_find("data/hotline_dispatch.tsv");
+	if (!f)
+		abort();
+	p = (const char *)f->data;
+	while (next_line(&p, line, sizeof line)) {
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		if (split_tabs(line, fl, 8) != 4 || nrules >= HOTLINE_RULE_MAX)
+			abort();
+		hotline_dispatch_rule *r = &rules[nrules++];
+		COPY(r->category, fl[0]);
+		COPY(r->district, fl[1]);
+		/* every code must be known: a typo in the table is a build defect */
+		bool cat_ok = false, dist_ok = strcmp(r->district, "*") == 0 || divisions_is_zaozhuang_county(divisions, r->district);
+		for (size_t i = 0; i < ncats && !cat_ok; i++)
+			cat_ok = strcmp(cats[i].code, r->category) == 0;
+		r->lead = dept_by_code(fl[2]);
+		if (!cat_ok || !dist_ok || !r->lead)
+			abort();
+		if (strcmp(fl[3], "-") != 0) {
+			char *save = NULL;
+			for (char *tok = strtok_r(fl[3], ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+				int64_t a = dept_by_code(tok);
+				if (!a || a == r->lead || r->nassists >= HOTLINE_ASSIST_MAX)
+					abort();
+				r->assists[r->nassists++] = a;
+			}
+		}
 	}
 }
 
@@ -164,11 +226,57 @@ const hotline_department *hotline_department_find(int64_t id)
 	return NULL;
 }
 
+/* ---- dispatch table ------------------------------------------------------ */
+
+bool hotline_district_valid(const char *code)
+{
+	pthread_once(&data_once, data_load);
+	return divisions_is_zaozhuang_county(divisions, code);
+}
+
+const hotline_district *hotline_districts(size_t *n)
+{
+	pthread_once(&data_once, data_load);
+	*n = nzz;
+	return zz;
+}
+
+const char *hotline_district_name(const char *code)
+{
+	pthread_once(&data_once, data_load);
+	const char *n = code[0] ? divisions_name(divisions, code) : NULL;
+	return n ? n : "";
+}
+
+const hotline_dispatch_rule *hotline_dispatch_suggest(const char *category, const char *district)
+{
+	pthread_once(&data_once, data_load);
+	/* walk up from the category itself; the bound guards a cycle */
+	const char *code = category;
+	for (int depth = 0; code && code[0] && depth < 8; depth++) {
+		const hotline_dispatch_rule *any = NULL;
+		for (size_t i = 0; i < nrules; i++) {
+			if (strcmp(rules[i].category, code) != 0)
+				continue;
+			if (district[0] && strcmp(rules[i].district, district) == 0)
+				return &rules[i];
+			if (!any && strcmp(rules[i].district, "*") == 0)
+				any = &rules[i];
+		}
+		if (any)
+			return any;
+		const hotline_category *c = hotline_category_find(code);
+		code = c ? c->parent : NULL;
+	}
+	return NULL;
+}
+
 /* ---- names ------------------------------------------------------------- */
 
-static const char *const status_codes[] = {"registered", "dispatched", "signed", "return_requested",
+static const char *const status_codes[] = {"registered", "dispatched", "signed", "return_requested", "reply_review",
 					   "replied",    "rework",     "closed", "merged", NULL};
-static const char *const status_names[] = {"待派单", "待签收", "办理中", "退单待审", "待回访", "重办中", "已办结", "已合并"};
+static const char *const status_names[] = {"待派单", "待签收", "办理中", "退单待审", "答复待审核",
+					   "待回访", "重办中", "已办结", "已合并"};
 static const char *const channel_codes[] = {"phone", "wechat", "web", "programme", NULL};
 static const char *const channel_names[] = {"电话", "微信留言", "网页表单", "直播节目"};
 static const char *const kind_codes[] = {"consultation", "request", "complaint", "report", "suggestion", "praise", NULL};
@@ -211,8 +319,14 @@ const char *hotline_next_status(const char *from, hotline_action a)
 	case HL_SIGN:
 		return IS("dispatched") ? "signed" : NULL;
 	case HL_REPLY:
-		/* a department may answer at once on signing day; signing first is required */
-		return IS("signed") || IS("rework") ? "replied" : NULL;
+		/* a department may answer at once on signing day; signing first is
+		 * required; its head reviews the reply before the hotline sees it */
+		return IS("signed") || IS("rework") ? "reply_review" : NULL;
+	case HL_REPLY_APPROVE:
+		return IS("reply_review") ? "replied" : NULL;
+	case HL_REPLY_SEND_BACK:
+		/* the caller of this rule picks rework for a rework's reply */
+		return IS("reply_review") ? "signed" : NULL;
 	case HL_RETURN:
 		return IS("dispatched") || IS("signed") ? "return_requested" : NULL;
 	case HL_REDISPATCH:
@@ -256,6 +370,89 @@ int64_t hotline_yellow_bound(hm_calendar *cal, int64_t now)
 const char *hotline_warning_code(hotline_warning w)
 {
 	return w == HL_WARN_RED ? "red" : w == HL_WARN_YELLOW ? "yellow" : "none";
+}
+
+/* The digit at s (ASCII or full-width ０–９): its byte length, else 0. */
+static size_t digit_at(const unsigned char *s)
+{
+	if (s[0] >= '0' && s[0] <= '9')
+		return 1;
+	if (s[0] == 0xEF && s[1] == 0xBC && s[2] >= 0x90 && s[2] <= 0x99)
+		return 3;
+	return 0;
+}
+
+/* An ID number's check character X at s (x, X, full-width ｘ Ｘ): its length, else 0. */
+static size_t check_x_at(const unsigned char *s)
+{
+	if (s[0] == 'X' || s[0] == 'x')
+		return 1;
+	if (s[0] == 0xEF && ((s[1] == 0xBC && s[2] == 0xB8) || (s[1] == 0xBD && s[2] == 0x98)))
+		return 3;
+	return 0;
+}
+
+static void put(char *out, size_t n, size_t *k, const char *src, size_t len)
+{
+	/* whole characters only: a cut multi-byte sequence would not be UTF-8 */
+	if (*k + len >= n) {
+		*k = n; /* full: nothing after a dropped piece either */
+		return;
+	}
+	memcpy(out + *k, src, len);
+	*k += len;
+	out[*k] = '\0';
+}
+
+char *hotline_redact(const char *text, const char *name, char *out, size_t n)
+{
+	static const char mask[] = "＊＊＊", someone[] = "某某";
+	const unsigned char *s = (const unsigned char *)text;
+	size_t k = 0, nlen = name ? strlen(name) : 0, nchars = 0;
+	for (size_t i = 0; i < nlen; i++)
+		nchars += ((unsigned char)name[i] & 0xC0) != 0x80;
+	/* one character is no name to search for: it would blank common words */
+	if (nchars < 2)
+		nlen = 0;
+	if (n)
+		out[0] = '\0';
+	while (*s) {
+		if (nlen && strncmp((const char *)s, name, nlen) == 0) {
+			put(out, n, &k, someone, sizeof someone - 1);
+			s += nlen;
+			continue;
+		}
+		size_t d = digit_at(s);
+		if (!d) {
+			/* copy one whole UTF-8 character */
+			size_t len = *s < 0x80 ? 1 : *s >= 0xF0 ? 4 : *s >= 0xE0 ? 3 : 2;
+			for (size_t i = 1; i < len; i++)
+				if (!s[i]) {
+					len = i;
+					break;
+				}
+			put(out, n, &k, (const char *)s, len);
+			s += len;
+			continue;
+		}
+		/* a run of digits, with single spaces or hyphens between them */
+		const unsigned char *run = s;
+		int digits = 0;
+		while ((d = digit_at(s))) {
+			s += d;
+			digits++;
+			if ((*s == ' ' || *s == '-') && digit_at(s + 1))
+				s++;
+		}
+		size_t x;
+		if (digits == 17 && (x = check_x_at(s)))
+			s += x, digits++;
+		if (digits >= 7)
+			put(out, n, &k, mask, sizeof mask - 1);
+		else
+			put(out, n, &k, (const char *)run, (size_t)(s - run));
+	}
+	return out;
 }
 
 char *hotline_mask_phone(const char *phone, char *buf, size_t n)
@@ -320,9 +517,12 @@ static void derive(const hotline_ctx *c, hotline_appeal *a)
 	int year, m, d;
 	hm_day_ymd(hm_day_of(a->created_at), &year, &m, &d);
 	snprintf(a->no, sizeof a->no, "RX%04d%06lld", year, (long long)a->id);
-	bool open = in_list((const char *const[]){"registered", "dispatched", "signed", "return_requested", "rework", NULL},
+	bool open = in_list((const char *const[]){"registered", "dispatched", "signed", "return_requested", "reply_review",
+						  "rework", NULL},
 			    a->status);
 	a->warning = open ? hotline_warning_at(c->cal, a->due, a->due_in_hours, c->now) : HL_WARN_NONE;
+	a->callback_warning = strcmp(a->status, "replied") == 0 ? hotline_warning_at(c->cal, a->callback_due, false, c->now)
+								: HL_WARN_NONE;
 }
 
 hm_err hotline_appeal_get(const hotline_ctx *c, int64_t id, hotline_appeal *out, hm_error *e)
@@ -390,6 +590,8 @@ hm_err hotline_appeal_create(const hotline_ctx *c, hotline_appeal *in, hm_error 
 		return hm_failf(e, HM_E_MISSING_FIELD, "content", "请填写诉求内容");
 	if (!hotline_category_current(in->category))
 		return hm_failf(e, HM_E_APPEAL_CATEGORY, "category", "诉求分类 %.48s 不存在或已停用", in->category);
+	if (in->district[0] && !hotline_district_valid(in->district))
+		return hm_fail(e, HM_E_APPEAL_DISTRICT, "district");
 	if (on_air != (in->programme_id != 0))
 		return hm_fail(e, HM_E_APPEAL_PROGRAMME, "programme_id");
 	if (on_air) {
@@ -449,6 +651,31 @@ hm_err hotline_appeal_reveal_phone(const hotline_ctx *c, int64_t id, char out[24
 			    "{\"field\":\"caller_phone\"}", e);
 }
 
+hm_err hotline_my_role(const hotline_ctx *c, const hotline_appeal *a, const char **role, hm_error *e)
+{
+	*role = "";
+	int64_t scope = hotline_scope(c->user);
+	if (!scope)
+		return HM_OK;
+	bool lead = false;
+	hm_err err = a->department_id ? hotline_db_is_member(c->db, scope, a->department_id, &lead, e) : HM_OK;
+	if (!err)
+		/* visible to a department user and not through the lead: an assist */
+		*role = lead ? "lead" : "assist";
+	return err;
+}
+
+/* Only the lead department (主办) signs, returns, replies and answers
+ * 督办单; an assisting one (协办) gives its opinion. Hotline staff pass. */
+static hm_err require_lead(const hotline_ctx *c, const hotline_appeal *a, hm_error *e)
+{
+	const char *role;
+	hm_err err = hotline_my_role(c, a, &role, e);
+	if (err)
+		return err;
+	return strcmp(role, "assist") == 0 ? hm_fail(e, HM_E_APPEAL_NOT_LEAD, NULL) : HM_OK;
+}
+
 /* Load for a step: in scope, with the state moved by action. */
 static hm_err load_for(const hotline_ctx *c, int64_t id, hotline_action act, hotline_appeal *old, hotline_appeal *a,
 		       hm_error *e)
@@ -459,16 +686,21 @@ static hm_err load_for(const hotline_ctx *c, int64_t id, hotline_action act, hot
 	const char *next = hotline_next_status(old->status, act);
 	if (!next)
 		return hm_failf(e, HM_E_APPEAL_STATE, NULL, "诉求当前为“%s”，不能执行此操作", hotline_status_name(old->status));
+	if ((act == HL_SIGN || act == HL_REPLY || act == HL_RETURN || act == HL_REPLY_APPROVE ||
+	     act == HL_REPLY_SEND_BACK) &&
+	    (err = require_lead(c, old, e)))
+		return err;
 	*a = *old;
 	COPY(a->status, next);
 	return HM_OK;
 }
 
-/* Dispatch to a department now: the sign-for and reply clocks start. */
-static hm_err start_dispatch(const hotline_ctx *c, hotline_appeal *a, int64_t dept_id, hm_error *e)
+/* Dispatch to a department now: the sign-for and reply clocks start. A
+ * live programme's tier (2, 5, 10), when given, is the reply period. */
+static hm_err start_dispatch(const hotline_ctx *c, hotline_appeal *a, int64_t dept_id, int tier, hm_error *e)
 {
 	const hotline_category *cat = hotline_category_find(a->category);
-	int days = cat ? cat->workdays : HOTLINE_HANDLE_WORKDAYS;
+	int days = tier ? tier : cat ? cat->workdays : HOTLINE_HANDLE_WORKDAYS;
 	bool est1 = false, est2 = false;
 	hm_err err = calendar_add_workdays(c->cal, c->now, HOTLINE_SIGN_WORKDAYS, &a->sign_due, &est1, e);
 	if (err)
@@ -488,11 +720,12 @@ static hm_err start_dispatch(const hotline_ctx *c, hotline_appeal *a, int64_t de
 	a->dispatched_at = c->now;
 	a->signed_at = 0;
 	a->extended_workdays = 0;
+	a->programme_tier = tier;
 	return hotline_db_dispatch_insert(c->db, a->id, dept_id, c->now, c->user->id, e);
 }
 
-hm_err hotline_dispatch(const hotline_ctx *c, int64_t id, int64_t dept_id, const char *note, hotline_appeal *out,
-			hm_error *e)
+hm_err hotline_dispatch_ex(const hotline_ctx *c, int64_t id, int64_t dept_id, const int64_t *assists, int nassists,
+			   int tier, const char *note, hotline_appeal *out, hm_error *e)
 {
 	hotline_appeal old, a;
 	hm_err err = load_for(c, id, HL_DISPATCH, &old, &a, e);
@@ -500,9 +733,48 @@ hm_err hotline_dispatch(const hotline_ctx *c, int64_t id, int64_t dept_id, const
 		return err;
 	if (!hotline_department_find(dept_id))
 		return hm_fail(e, HM_E_APPEAL_DEPARTMENT, "department_id");
-	if ((err = start_dispatch(c, &a, dept_id, e)))
+	if (nassists < 0 || nassists > HOTLINE_ASSIST_MAX)
+		return hm_failf(e, HM_E_APPEAL_ASSIST, "assists", "协办单位最多 %d 个", HOTLINE_ASSIST_MAX);
+	for (int i = 0; i < nassists; i++) {
+		if (!hotline_department_find(assists[i]))
+			return hm_failf(e, HM_E_APPEAL_DEPARTMENT, "assists", "协办单位不存在");
+		if (assists[i] == dept_id)
+			return hm_failf(e, HM_E_APPEAL_ASSIST, "assists", "主办单位不能同时是协办单位");
+		for (int j = 0; j < i; j++)
+			if (assists[j] == assists[i])
+				return hm_failf(e, HM_E_APPEAL_ASSIST, "assists", "协办单位重复");
+	}
+	if (tier) {
+		if (tier != 2 && tier != 5 && tier != 10)
+			return hm_fail(e, HM_E_APPEAL_TIER, "tier");
+		/* tiers are for what was handed on the spot during a live programme */
+		if (strcmp(old.channel, "programme") != 0)
+			return hm_failf(e, HM_E_APPEAL_TIER, "tier", "只有直播节目中受理的诉求可以选择办理档次");
+		if (old.emergency)
+			return hm_failf(e, HM_E_APPEAL_TIER, "tier", "紧急诉求按小时计时，不选择办理档次");
+	}
+	if ((err = start_dispatch(c, &a, dept_id, tier, e)))
 		return err;
-	return commit_step(c, "dispatch", &old, &a, note, out, e);
+	for (int i = 0; i < nassists; i++)
+		if ((err = hotline_db_dispatch_assist_insert(c->db, id, assists[i], c->now, c->user->id, e)))
+			return err;
+	char text[1400];
+	int k = snprintf(text, sizeof text, "%s", note);
+	if (nassists) {
+		k += snprintf(text + k, sizeof text - (size_t)k, "%s协办：", k ? "。" : "");
+		for (int i = 0; i < nassists && k > 0 && (size_t)k < sizeof text; i++)
+			k += snprintf(text + k, sizeof text - (size_t)k, "%s%s", i ? "、" : "",
+				      hotline_department_find(assists[i])->name);
+	}
+	if (tier && k >= 0 && (size_t)k < sizeof text)
+		snprintf(text + k, sizeof text - (size_t)k, "%s节目现场交办，%d 个工作日内答复", k ? "。" : "", tier);
+	return commit_step(c, "dispatch", &old, &a, text, out, e);
+}
+
+hm_err hotline_dispatch(const hotline_ctx *c, int64_t id, int64_t dept_id, const char *note, hotline_appeal *out,
+			hm_error *e)
+{
+	return hotline_dispatch_ex(c, id, dept_id, NULL, 0, 0, note, out, e);
 }
 
 hm_err hotline_sign(const hotline_ctx *c, int64_t id, const char *note, hotline_appeal *out, hm_error *e)
@@ -523,10 +795,71 @@ hm_err hotline_reply(const hotline_ctx *c, int64_t id, const char *reply, hotlin
 		return err;
 	if (!reply[0])
 		return hm_failf(e, HM_E_MISSING_FIELD, "reply", "请填写答复内容");
+	/* the reply waits for the head; it reaches the hotline (and is timed) on approval */
 	COPY(a.reply, reply);
-	a.replied_at = c->now;
-	a.replied_on_time = a.due && c->now < a.due;
+	a.replied_by = c->user->id;
 	return commit_step(c, "reply", &old, &a, reply, out, e);
+}
+
+hm_err hotline_reply_review(const hotline_ctx *c, int64_t id, bool approve, const char *note, hotline_appeal *out,
+			    hm_error *e)
+{
+	hotline_appeal old, a;
+	hm_err err = load_for(c, id, approve ? HL_REPLY_APPROVE : HL_REPLY_SEND_BACK, &old, &a, e);
+	if (err)
+		return err;
+	if (old.replied_by == c->user->id)
+		return hm_fail(e, HM_E_APPEAL_SELF_REVIEW, NULL);
+	if (!approve && !note[0])
+		return hm_failf(e, HM_E_APPEAL_REASON, "note", "退回答复须写明修改意见");
+	if (approve) {
+		a.replied_at = c->now;
+		a.replied_on_time = a.due && c->now < a.due;
+		a.reply_reviewed_by = c->user->id;
+		a.reply_reviewed_at = c->now;
+		bool est = false;
+		if ((err = calendar_add_workdays(c->cal, c->now, HOTLINE_CALLBACK_WORKDAYS, &a.callback_due, &est, e)))
+			return err;
+		return commit_step(c, "reply_approve", &old, &a, note[0] ? note : "部门负责人审核通过", out, e);
+	}
+	COPY(a.status, old.rework_count ? "rework" : "signed");
+	return commit_step(c, "reply_send_back", &old, &a, note, out, e);
+}
+
+hm_err hotline_assist_opinion(const hotline_ctx *c, int64_t id, const char *opinion, hotline_appeal *out, hm_error *e)
+{
+	hotline_appeal a;
+	hm_err err = hotline_appeal_get(c, id, &a, e);
+	if (err)
+		return err;
+	if (!in_list((const char *const[]){"dispatched", "signed", "rework", "reply_review", NULL}, a.status))
+		return hm_failf(e, HM_E_APPEAL_STATE, NULL, "诉求当前为“%s”，不能再提出协办意见", hotline_status_name(a.status));
+	int64_t dept = 0;
+	if ((err = hotline_db_assist_department(c->db, id, c->user->id, &dept, e)))
+		return err;
+	if (!dept)
+		return hm_fail(e, HM_E_APPEAL_NOT_ASSIST, NULL);
+	if (!opinion[0])
+		return hm_failf(e, HM_E_MISSING_FIELD, "opinion", "请填写协办意见");
+	if ((err = hotline_db_assist_opinion_insert(c->db, id, dept, opinion, c->user->id, c->now, e)) ||
+	    (err = hotline_db_event(c->db, id, c->now, c->user->id, "assist_opinion", a.status, a.status, dept, opinion, e)))
+		return err;
+	char detail[96];
+	snprintf(detail, sizeof detail, "{\"department_id\":%lld}", (long long)dept);
+	if ((err = audit_append(c->db, c->now, c->user->id, "appeal.assist_opinion", "appeal", id, NULL, opinion, detail,
+				e)))
+		return err;
+	if (out) {
+		if ((err = hotline_db_appeal_get(c->db, 0, id, out, e)))
+			return err;
+		derive(c, out);
+	}
+	return HM_OK;
+}
+
+hm_err hotline_appeal_assists(const hotline_ctx *c, int64_t id, hotline_assist_visit visit, void *arg, hm_error *e)
+{
+	return hotline_db_assists(c->db, id, visit, arg, e);
 }
 
 hm_err hotline_return(const hotline_ctx *c, int64_t id, const char *reason, hotline_appeal *out, hm_error *e)
@@ -562,7 +895,7 @@ hm_err hotline_return_review(const hotline_ctx *c, int64_t id, bool redispatch, 
 			return hm_fail(e, HM_E_APPEAL_DEPARTMENT, "department_id");
 		if (dept_id == old.department_id)
 			return hm_failf(e, HM_E_APPEAL_DEPARTMENT, "department_id", "改派须选择另一个承办单位");
-		if ((err = start_dispatch(c, &a, dept_id, e)))
+		if ((err = start_dispatch(c, &a, dept_id, 0, e)))
 			return err;
 		return commit_step(c, "redispatch", &old, &a, note, out, e);
 	}
@@ -578,6 +911,8 @@ hm_err hotline_extension_request(const hotline_ctx *c, int64_t id, int workdays,
 	hotline_appeal a;
 	hm_err err = hotline_appeal_get(c, id, &a, e);
 	if (err)
+		return err;
+	if ((err = require_lead(c, &a, e)))
 		return err;
 	/* a rework already has its own fresh period; extensions are for the first handling */
 	if (strcmp(a.status, "signed") != 0 || a.rework_count)
@@ -673,6 +1008,7 @@ hm_err hotline_callback(const hotline_ctx *c, int64_t id, const char *result, co
 		a.extended_workdays = 0;
 		a.replied_at = 0;
 		a.replied_on_time = -1;
+		a.callback_due = 0;
 		return commit_step(c, "rework", &old, &a, text, out, e);
 	}
 	COPY(a.status, "closed");
@@ -710,6 +1046,8 @@ hm_err hotline_supervision_respond(const hotline_ctx *c, int64_t id, const char 
 	hotline_appeal a;
 	hm_err err = hotline_appeal_get(c, id, &a, e);
 	if (err)
+		return err;
+	if ((err = require_lead(c, &a, e)))
 		return err;
 	int64_t sid;
 	if ((err = hotline_db_supervision_open(c->db, id, &sid, e)))
@@ -845,7 +1183,7 @@ static hm_err member_user(const hotline_ctx *c, int64_t dept_id, const char *use
 	hm_err err = hotline_db_user_role(c->db, username, uid, role, sizeof role, e);
 	if (err)
 		return err;
-	if (strcmp(role, "dept_clerk") != 0)
+	if (strcmp(role, "dept_clerk") != 0 && strcmp(role, "dept_head") != 0)
 		return hm_fail(e, HM_E_DEPARTMENT_MEMBER, "username");
 	return HM_OK;
 }
@@ -949,4 +1287,192 @@ hm_err hotline_missed_get(const hotline_ctx *c, int64_t id, hotline_missed_call 
 hm_err hotline_stats_get(const hotline_ctx *c, hotline_stats *out, hm_error *e)
 {
 	return hotline_db_stats(c->db, hotline_scope(c->user), c->now, hotline_yellow_bound(c->cal, c->now), out, e);
+}
+
+/* ---- attachments ------------------------------------------------------- */
+
+hm_err hotline_attachment_upload(const hotline_ctx *c, const char *data_dir, int64_t appeal_id, const char *filename,
+				 const void *data, size_t len, const char *declared_type, hotline_attachment *out,
+				 bool *existed, hm_error *e)
+{
+	*existed = false;
+	hotline_appeal a;
+	hm_err err = hotline_appeal_get(c, appeal_id, &a, e);
+	if (err)
+		return err;
+	if (!filestore_filename_valid(filename))
+		return hm_fail(e, HM_E_ATTACHMENT_NAME, "filename");
+	const char *type;
+	if ((err = filestore_check(data, len, HOTLINE_ATTACHMENT_MAX_BYTES, declared_type, &type, e)))
+		return err;
+	memset(out, 0, sizeof *out);
+	out->appeal_id = appeal_id;
+	filestore_hash(data, len, out->hash);
+	COPY(out->filename, filename);
+	COPY(out->content_type, type);
+	out->size = (int64_t)len;
+	int64_t prior = 0;
+	if ((err = hotline_db_attachment_find(c->db, appeal_id, out->hash, &prior, e)))
+		return err;
+	if (prior) {
+		/* the same document filed twice on one appeal: once is enough */
+		*existed = true;
+		return hotline_db_attachment_get(c->db, appeal_id, prior, out, e);
+	}
+	/* the file first, then the rows that point at it */
+	if ((err = filestore_store(data_dir, out->hash, data, len, e)) ||
+	    (err = hotline_db_attachment_insert(c->db, out, c->user->id, c->now, e)))
+		return err;
+	char text[640], detail[160];
+	snprintf(text, sizeof text, "hotline_attachment|%lld|%lld|%s|%s|%s|%lld", (long long)out->id,
+		 (long long)appeal_id, out->hash, out->filename, out->content_type, (long long)out->size);
+	snprintf(detail, sizeof detail, "{\"attachment_id\":%lld,\"hash\":\"%s\"}", (long long)out->id, out->hash);
+	char note[480];
+	snprintf(note, sizeof note, "上传附件：%s", out->filename);
+	if ((err = hotline_db_event(c->db, appeal_id, c->now, c->user->id, "attachment", a.status, a.status, 0, note, e)) ||
+	    (err = audit_append(c->db, c->now, c->user->id, "appeal.attachment_upload", "appeal", appeal_id, NULL, text,
+				detail, e)))
+		return err;
+	return hotline_db_attachment_get(c->db, appeal_id, out->id, out, e);
+}
+
+hm_err hotline_attachments_list(const hotline_ctx *c, int64_t appeal_id, hotline_attachment_visit visit, void *arg,
+				hm_error *e)
+{
+	hotline_appeal a;
+	hm_err err = hotline_appeal_get(c, appeal_id, &a, e);
+	if (err)
+		return err;
+	return hotline_db_attachments(c->db, appeal_id, visit, arg, e);
+}
+
+hm_err hotline_attachment_download(const hotline_ctx *c, const char *data_dir, int64_t appeal_id, int64_t att_id,
+				   hotline_attachment *out, char **data, hm_error *e)
+{
+	*data = NULL;
+	hotline_appeal a;
+	/* the appeal's scope first: another department's file is "not found" */
+	hm_err err = hotline_appeal_get(c, appeal_id, &a, e);
+	if (err || (err = hotline_db_attachment_get(c->db, appeal_id, att_id, out, e)) ||
+	    (err = filestore_read(data_dir, out->hash, (size_t)out->size, data, e)))
+		return err;
+	char detail[96];
+	snprintf(detail, sizeof detail, "{\"attachment_id\":%lld}", (long long)att_id);
+	err = audit_append(c->db, c->now, c->user->id, "appeal.attachment_download", "appeal", appeal_id, NULL, NULL,
+			   detail, e);
+	if (err) {
+		free(*data);
+		*data = NULL;
+	}
+	return err;
+}
+
+/* ---- the programme's outcome report -------------------------------------- */
+
+struct outcome_acc {
+	hotline_outcome_visit visit;
+	void *arg;
+};
+
+static void outcome_row_of(const hotline_appeal *a, void *arg)
+{
+	struct outcome_acc *acc = arg;
+	/* the row lives on the heap: its texts are large */
+	hotline_outcome_row *row = calloc(1, sizeof *row);
+	if (!row)
+		return;
+	int year, m, d;
+	hm_day_ymd(hm_day_of(a->created_at), &year, &m, &d);
+	snprintf(row->no, sizeof row->no, "RX%04d%06lld", year, (long long)a->id);
+	COPY(row->category, a->category);
+	COPY(row->district, a->district);
+	const char *name = a->anonymous ? "" : a->caller_name;
+	hotline_redact(a->place, name, row->place, sizeof row->place);
+	hotline_redact(a->content, name, row->content, sizeof row->content);
+	row->department_id = a->department_id;
+	COPY(row->status, a->status);
+	row->programme_tier = a->programme_tier;
+	/* only an answer the hotline has: approved by the head, or given at intake */
+	if (a->answer[0]) {
+		hotline_redact(a->answer, name, row->answer, sizeof row->answer);
+		row->answered_at = a->closed_at;
+	} else if (a->replied_at && a->reply[0] && !in_list((const char *const[]){"reply_review", "rework", NULL}, a->status)) {
+		hotline_redact(a->reply, name, row->answer, sizeof row->answer);
+		row->answered_at = a->replied_at;
+	}
+	acc->visit(row, acc->arg);
+	free(row);
+}
+
+hm_err hotline_programme_outcome(const hotline_ctx *c, int64_t programme_id, hotline_programme *p,
+				 hotline_outcome_visit visit, void *arg, hm_error *e)
+{
+	hm_err err = hotline_db_programme_get(c->db, programme_id, p, e);
+	if (err)
+		return hm_fail(e, err, "id");
+	struct outcome_acc acc = {visit, arg};
+	return hotline_db_programme_appeals(c->db, programme_id, outcome_row_of, &acc, e);
+}
+
+struct pdf_acc {
+	pdf_doc *d;
+	double y;
+	int n;
+};
+
+static void outcome_pdf_row(const hotline_outcome_row *row, void *arg)
+{
+	struct pdf_acc *acc = arg;
+	const hotline_category *cat = hotline_category_find(row->category);
+	const hotline_department *dept = hotline_department_find(row->department_id);
+	char head[700], body[9000], ans[9000], when[40] = "";
+	if (acc->y > 250) {
+		pdf_page_next(acc->d);
+		acc->y = 20;
+	}
+	acc->n++;
+	snprintf(head, sizeof head, "%d. %s　%s　%s%s%s", acc->n, row->no, cat ? cat->name : row->category,
+		 row->district[0] ? hotline_district_name(row->district) : "", row->place[0] ? "　" : "", row->place);
+	acc->y += pdf_text(acc->d, 20, acc->y, 170, 11, PDF_BOLD, head) + 1.5;
+	snprintf(body, sizeof body, "诉求：%s", row->content);
+	acc->y += pdf_text(acc->d, 24, acc->y, 166, 10, PDF_LEFT, body) + 1;
+	if (row->answered_at)
+		hm_time_format(row->answered_at, when, sizeof when);
+	snprintf(ans, sizeof ans, "承办单位：%s　状态：%s%s%s%s%s", dept ? dept->name : "尚未派单", hotline_status_name(row->status),
+		 row->answer[0] ? "\n答复：" : "", row->answer, when[0] ? "（" : "", when[0] ? when : "");
+	if (when[0])
+		snprintf(ans + strlen(ans), sizeof ans - strlen(ans), "）");
+	acc->y += pdf_text(acc->d, 24, acc->y, 166, 10, PDF_LEFT, ans) + 4;
+}
+
+hm_err hotline_outcome_pdf(const hotline_ctx *c, int64_t programme_id, char **out, size_t *len, hm_error *e)
+{
+	*out = NULL;
+	hotline_programme p;
+	hm_err err = hotline_db_programme_get(c->db, programme_id, &p, e);
+	if (err)
+		return hm_fail(e, err, "id");
+	pdf_doc *d = pdf_new(210, 297, "直播节目诉求办理结果", e);
+	if (!d)
+		return e->err;
+	char line[1600], from[40], to[40];
+	pdf_text(d, 20, 18, 170, 18, PDF_CENTER | PDF_BOLD, "直播节目诉求办理结果");
+	snprintf(line, sizeof line, "%s", p.title);
+	pdf_text(d, 20, 30, 170, 12, PDF_CENTER, line);
+	snprintf(line, sizeof line, "播出时间：%s 至 %s　上线嘉宾：%s", hm_time_format(p.starts_at, from, sizeof from),
+		 hm_time_format(p.ends_at, to, sizeof to), p.guests);
+	double h = pdf_text(d, 20, 38, 170, 10, PDF_CENTER, line);
+	pdf_line(d, 20, 40 + h, 190, 40 + h, 0.6);
+	struct pdf_acc acc = {d, 44 + h, 0};
+	struct outcome_acc oacc = {outcome_pdf_row, &acc};
+	err = hotline_db_programme_appeals(c->db, programme_id, outcome_row_of, &oacc, e);
+	if (!err && acc.n == 0)
+		pdf_text(d, 20, acc.y, 170, 11, PDF_LEFT, "本期节目没有受理诉求。");
+	if (!err) {
+		snprintf(line, sizeof line, "共 %d 件。本表供节目回访播报使用，已隐去诉求人姓名、电话和证件号码。", acc.n);
+		pdf_text(d, 20, acc.y > 270 ? 280 : acc.y + 4, 170, 9, PDF_LEFT, line);
+		err = pdf_finish(d, out, len, e);
+	}
+	pdf_free(d);
+	return err;
 }

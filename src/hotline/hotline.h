@@ -53,6 +53,10 @@
 #define HOTLINE_REPEAT_WINDOW_DAYS 30
 #define HOTLINE_DEPT_MAX 64
 #define HOTLINE_CAT_MAX 128
+/* Assisting departments (协办) one dispatch may name. */
+#define HOTLINE_ASSIST_MAX 8
+/* Callback (回访): the working day after the head approves the reply (issue 7). */
+#define HOTLINE_CALLBACK_WORKDAYS 1
 
 /* The hotline numbers a phone appeal may come in on (seed). */
 extern const char *const hotline_lines[];
@@ -90,12 +94,42 @@ const hotline_department *hotline_departments(size_t *n);
 /* Department by id, or NULL. Borrowed, static. */
 const hotline_department *hotline_department_find(int64_t id);
 
+/* ---- dispatch table (data/hotline_dispatch.tsv) ------------------------ */
+
+/* Is code a Zaozhuang district / county-level city (data/divisions.tsv)? */
+bool hotline_district_valid(const char *code);
+#define HOTLINE_DISTRICT_MAX 16
+typedef struct hotline_district {
+	char code[8];
+	char name[32];
+} hotline_district;
+/* Zaozhuang's districts and county-level city, in data order. Static. */
+const hotline_district *hotline_districts(size_t *n);
+/* Chinese name of a division code, or "" when unknown. Static. */
+const char *hotline_district_name(const char *code);
+
+typedef struct hotline_dispatch_rule {
+	char category[48];     /* catalogue code (a first level covers its children) */
+	char district[8];      /* division code or "*" */
+	int64_t lead;          /* department id */
+	int64_t assists[HOTLINE_ASSIST_MAX];
+	int nassists;
+} hotline_dispatch_rule;
+
+/* The rule the dispatch table gives for category × district (district
+ * may be ""): the most specific category first (the code itself, then
+ * its ancestors), and within it the district's own row before "*".
+ * Borrowed static row, or NULL when no rule covers the category. */
+const hotline_dispatch_rule *hotline_dispatch_suggest(const char *category, const char *district);
+
 /* ---- pure rules -------------------------------------------------------- */
 
 typedef enum {
 	HL_DISPATCH,           /* 派单 (registered → dispatched) */
 	HL_SIGN,               /* 签收 (dispatched → signed) */
-	HL_REPLY,              /* 答复 (signed/rework → replied) */
+	HL_REPLY,              /* 答复 (signed/rework → reply_review) */
+	HL_REPLY_APPROVE,      /* the head approves the reply (reply_review → replied) */
+	HL_REPLY_SEND_BACK,    /* the head sends it back (reply_review → signed, or rework after a rework) */
 	HL_RETURN,             /* 退单 (dispatched/signed → return_requested) */
 	HL_REDISPATCH,         /* office re-dispatches a returned appeal (→ dispatched) */
 	HL_INSIST,             /* office keeps the dispatch (→ the status before the return) */
@@ -127,6 +161,14 @@ const char *hotline_warning_code(hotline_warning w); /* "none", "yellow", "red" 
 /* The latest due time that is already yellow at now, for working-day
  * clocks (lists filter on it in SQL). */
 int64_t hotline_yellow_bound(hm_calendar *cal, int64_t now);
+
+/* Copy text into out (n bytes) with what could identify a caller blanked
+ * out, for the public outcome report: every run of 7 or more digits (ASCII
+ * or full-width; inner spaces and hyphens allowed, an 18-character ID
+ * number's final X included) becomes "＊＊＊", and each occurrence of name
+ * (when at least 2 characters) becomes "某某". Output that does not fit
+ * ends at the last whole piece. Pure; returns out. */
+char *hotline_redact(const char *text, const char *name, char *out, size_t n);
 
 /* Mask a phone number: 13812345678 → 138****5678; short numbers → ****. */
 char *hotline_mask_phone(const char *phone, char *buf, size_t n);
@@ -177,8 +219,14 @@ typedef struct hotline_appeal {
 	int return_count, rework_count;
 	char satisfaction[16];
 	int64_t main_id;
+	char district[8];             /* division code of the place, "" unknown */
+	int programme_tier;           /* 2, 5 or 10 working days given on air; 0 none */
+	int64_t callback_due;         /* by when the hotline calls back (set when the reply is approved) */
+	int64_t replied_by;           /* the clerk who wrote the reply under review */
+	int64_t reply_reviewed_by, reply_reviewed_at;
 	/* derived at now */
 	hotline_warning warning;
+	hotline_warning callback_warning; /* on a replied appeal: the callback clock */
 } hotline_appeal;
 
 /* Register an appeal (intake). A consultation with an answer is closed at
@@ -195,6 +243,19 @@ hm_err hotline_appeal_reveal_phone(const hotline_ctx *c, int64_t id, char out[24
  * be NULL) gets the appeal afterwards. */
 hm_err hotline_dispatch(const hotline_ctx *c, int64_t id, int64_t dept_id, const char *note, hotline_appeal *out,
 			hm_error *e);
+/* Dispatch to a lead department (主办) and assists (协办, may be none;
+ * each a different department), optionally with a live programme's tier
+ * (2, 5 or 10 working days; 0 = the category's period), which only a
+ * non-emergency programme appeal takes. One 'lead' and n 'assist'
+ * dispatch rows are created. */
+hm_err hotline_dispatch_ex(const hotline_ctx *c, int64_t id, int64_t dept_id, const int64_t *assists, int nassists,
+			   int tier, const char *note, hotline_appeal *out, hm_error *e);
+/* The department head's review of the reply: approve (→ replied; on time
+ * judged now against due; callback due set) or send back with a note. */
+hm_err hotline_reply_review(const hotline_ctx *c, int64_t id, bool approve, const char *note, hotline_appeal *out,
+			    hm_error *e);
+/* An assisting department's opinion (协办意见) for the lead department. */
+hm_err hotline_assist_opinion(const hotline_ctx *c, int64_t id, const char *opinion, hotline_appeal *out, hm_error *e);
 hm_err hotline_sign(const hotline_ctx *c, int64_t id, const char *note, hotline_appeal *out, hm_error *e);
 hm_err hotline_reply(const hotline_ctx *c, int64_t id, const char *reply, hotline_appeal *out, hm_error *e);
 hm_err hotline_return(const hotline_ctx *c, int64_t id, const char *reason, hotline_appeal *out, hm_error *e);
@@ -227,6 +288,8 @@ hm_err hotline_duplicates(const hotline_ctx *c, int64_t id, hotline_appeal_visit
 
 typedef struct hotline_filter {
 	const char *status, *category, *channel, *warning, *q;
+	const char *district;         /* division code, "" any */
+	bool by_callback_due;         /* order by callback due (待回访), else newest first */
 	int64_t department_id, programme_id;
 	int64_t from, to;             /* created_at range, 0 = open */
 	int emergency;                /* -1 any */
@@ -235,6 +298,48 @@ typedef struct hotline_filter {
 } hotline_filter;
 hm_err hotline_appeal_list(const hotline_ctx *c, const hotline_filter *f, hotline_appeal_visit visit, void *arg,
 			   int64_t *total, hm_error *e);
+
+/* The caller's part in an appeal they can see: "lead" (a member of the
+ * lead department), "assist" (of an assisting one) or "" (hotline staff). */
+hm_err hotline_my_role(const hotline_ctx *c, const hotline_appeal *a, const char **role, hm_error *e);
+
+/* The assisting departments of the current dispatch, each with its
+ * opinions (department 0 rows are not given). */
+typedef struct hotline_assist {
+	int64_t department_id;
+	int64_t opinion_id;           /* 0: a department without opinion yet */
+	char opinion[2004];
+	char by[64];
+	int64_t at;
+} hotline_assist;
+typedef void (*hotline_assist_visit)(const hotline_assist *x, void *arg);
+/* One call per assisting department without opinion, one per opinion otherwise. */
+hm_err hotline_appeal_assists(const hotline_ctx *c, int64_t id, hotline_assist_visit visit, void *arg, hm_error *e);
+
+/* ---- attachments (bytes in core/filestore.h's store) -------------------- */
+
+#define HOTLINE_ATTACHMENT_MAX_BYTES (10 * 1024 * 1024)
+typedef struct hotline_attachment {
+	int64_t id, appeal_id;
+	char hash[65];
+	char filename[404];
+	char content_type[24];
+	int64_t size;
+	char uploaded_by[64];
+	int64_t uploaded_at;
+} hotline_attachment;
+/* File bytes with an appeal the caller can see. The same bytes filed again
+ * on the same appeal give back the first with *existed = true. */
+hm_err hotline_attachment_upload(const hotline_ctx *c, const char *data_dir, int64_t appeal_id, const char *filename,
+				 const void *data, size_t len, const char *declared_type, hotline_attachment *out,
+				 bool *existed, hm_error *e);
+typedef void (*hotline_attachment_visit)(const hotline_attachment *a, void *arg);
+hm_err hotline_attachments_list(const hotline_ctx *c, int64_t appeal_id, hotline_attachment_visit visit, void *arg,
+				hm_error *e);
+/* One attachment of an appeal the caller can see, with its bytes (*data
+ * new, free()); audited as appeal.attachment_download. */
+hm_err hotline_attachment_download(const hotline_ctx *c, const char *data_dir, int64_t appeal_id, int64_t att_id,
+				   hotline_attachment *out, char **data, hm_error *e);
 
 /* Timeline, oldest first (visibility already checked). */
 typedef void (*hotline_event_visit)(int64_t at, const char *actor, const char *action, const char *from,
@@ -287,6 +392,27 @@ hm_err hotline_programme_get(const hotline_ctx *c, int64_t id, hotline_programme
 typedef void (*hotline_programme_visit)(const hotline_programme *p, void *arg);
 hm_err hotline_programme_list(const hotline_ctx *c, int page, int size, hotline_programme_visit visit, void *arg,
 			      int64_t *total, hm_error *e);
+
+/* ---- a programme's outcome report (no personal data) -------------------- */
+
+typedef struct hotline_outcome_row {
+	char no[24];
+	char category[48];
+	char district[8];
+	char place[404];              /* redacted */
+	char content[8004];           /* redacted */
+	int64_t department_id;
+	char status[20];
+	char answer[8004];            /* the approved reply or intake answer, redacted; "" while open */
+	int64_t answered_at;
+	int programme_tier;
+} hotline_outcome_row;
+typedef void (*hotline_outcome_visit)(const hotline_outcome_row *row, void *arg);
+/* Every appeal taken on the programme, oldest first, redacted. */
+hm_err hotline_programme_outcome(const hotline_ctx *c, int64_t programme_id, hotline_programme *p,
+				 hotline_outcome_visit visit, void *arg, hm_error *e);
+/* The outcome report as a Chinese A4 PDF: *out new (free()), *len its size. */
+hm_err hotline_outcome_pdf(const hotline_ctx *c, int64_t programme_id, char **out, size_t *len, hm_error *e);
 
 /* ---- departments and members ------------------------------------------- */
 

@@ -7,6 +7,7 @@
 #include "core/crypt.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src))
@@ -16,6 +17,8 @@
 		return e->err
 
 /* The scope condition on an appeal aliased "a", with the scope in $1. */
+/* Active dispatches are the lead's and the assists' ones: both departments
+ * see the appeal; what each may do is decided in hotline.c. */
 #define SCOPE                                                                                               \
 	" ($1 = 0 OR EXISTS (SELECT 1 FROM hotline_dispatches sd JOIN hotline_department_members sm"     \
 	" ON sm.department_id = sd.department_id WHERE sd.appeal_id = a.id AND sd.active = 1 AND sm.user_id = $1))"
@@ -64,8 +67,9 @@ hm_err hotline_db_appeal_insert(hm_db *db, int64_t user_id, int64_t now, hotline
 {
 	STMT("INSERT INTO hotline_appeals (channel, line, programme_id, kind, anonymous, caller_name, caller_phone, place,"
 	     " content, category, catalog_version, emergency, status, answer, due, due_in_hours, estimated_due, closed_at,"
-	     " created_by, created_at, updated_at, caller_phone_hash)"
-	     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20, $21)");
+	     " created_by, created_at, updated_at, caller_phone_hash, district)"
+	     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20, $21,"
+	     " $22)");
 	db_bind_text(st, 1, a->channel);
 	db_bind_text(st, 2, a->line);
 	db_bind_int_or_null(st, 3, a->programme_id);
@@ -88,6 +92,7 @@ hm_err hotline_db_appeal_insert(hm_db *db, int64_t user_id, int64_t now, hotline
 	db_bind_int_or_null(st, 18, a->closed_at);
 	db_bind_int(st, 19, user_id);
 	db_bind_int(st, 20, now);
+	db_bind_text(st, 22, a->district);
 	hm_err err = db_exec_stmt(st, e);
 	if (!err)
 		a->id = db_last_id(db);
@@ -100,7 +105,9 @@ hm_err hotline_db_appeal_insert(hm_db *db, int64_t user_id, int64_t now, hotline
 	" coalesce(a.department_id, 0), coalesce(a.dispatched_at, 0), coalesce(a.sign_due, 0),"                      \
 	" coalesce(a.signed_at, 0), coalesce(a.due, 0), coalesce(a.replied_at, 0), coalesce(a.closed_at, 0),"        \
 	" a.created_at, a.updated_at, a.due_in_hours, a.estimated_due, a.extended_workdays, a.reply,"                \
-	" coalesce(a.replied_on_time, -1), a.return_count, a.rework_count, a.satisfaction, coalesce(a.main_id, 0)"
+	" coalesce(a.replied_on_time, -1), a.return_count, a.rework_count, a.satisfaction, coalesce(a.main_id, 0),"  \
+	" a.district, coalesce(a.programme_tier, 0), coalesce(a.callback_due, 0), coalesce(a.replied_by, 0),"       \
+	" coalesce(a.reply_reviewed_by, 0), coalesce(a.reply_reviewed_at, 0)"
 
 static void appeal_row(hm_stmt *st, hotline_appeal *a)
 {
@@ -138,6 +145,12 @@ static void appeal_row(hm_stmt *st, hotline_appeal *a)
 	a->rework_count = (int)db_col_int(st, 30);
 	COPY(a->satisfaction, db_col_text(st, 31));
 	a->main_id = db_col_int(st, 32);
+	COPY(a->district, db_col_text(st, 33));
+	a->programme_tier = (int)db_col_int(st, 34);
+	a->callback_due = db_col_int(st, 35);
+	a->replied_by = db_col_int(st, 36);
+	a->reply_reviewed_by = db_col_int(st, 37);
+	a->reply_reviewed_at = db_col_int(st, 38);
 }
 
 hm_err hotline_db_appeal_get(hm_db *db, int64_t scope, int64_t id, hotline_appeal *out, hm_error *e)
@@ -167,7 +180,8 @@ hm_err hotline_db_appeal_save(hm_db *db, int64_t now, const hotline_appeal *a, h
 	STMT("UPDATE hotline_appeals SET status = $1, department_id = $2, dispatched_at = $3, sign_due = $4,"
 	     " signed_at = $5, due = $6, due_in_hours = $7, estimated_due = $8, extended_workdays = $9, reply = $10,"
 	     " replied_at = $11, replied_on_time = $12, return_count = $13, rework_count = $14, satisfaction = $15,"
-	     " main_id = $16, closed_at = $17, updated_at = $18 WHERE id = $19");
+	     " main_id = $16, closed_at = $17, updated_at = $18, programme_tier = $19, callback_due = $20,"
+	     " replied_by = $21, reply_reviewed_by = $22, reply_reviewed_at = $23 WHERE id = $24");
 	db_bind_text(st, 1, a->status);
 	db_bind_int_or_null(st, 2, a->department_id);
 	db_bind_int_or_null(st, 3, a->dispatched_at);
@@ -189,7 +203,12 @@ hm_err hotline_db_appeal_save(hm_db *db, int64_t now, const hotline_appeal *a, h
 	db_bind_int_or_null(st, 16, a->main_id);
 	db_bind_int_or_null(st, 17, a->closed_at);
 	db_bind_int(st, 18, now);
-	db_bind_int(st, 19, a->id);
+	db_bind_int_or_null(st, 19, a->programme_tier);
+	db_bind_int_or_null(st, 20, a->callback_due);
+	db_bind_int_or_null(st, 21, a->replied_by);
+	db_bind_int_or_null(st, 22, a->reply_reviewed_by);
+	db_bind_int_or_null(st, 23, a->reply_reviewed_at);
+	db_bind_int(st, 24, a->id);
 	return db_exec_stmt(st, e);
 }
 
@@ -223,7 +242,7 @@ hm_err hotline_db_events(hm_db *db, int64_t id, hotline_event_visit visit, void 
 }
 
 /* Statuses in which a deadline runs. */
-#define OPEN_STATUSES "('registered', 'dispatched', 'signed', 'return_requested', 'rework')"
+#define OPEN_STATUSES "('registered', 'dispatched', 'signed', 'return_requested', 'reply_review', 'rework')"
 
 /* The warning level in SQL, the same rule as hotline_warning_at: $now,
  * $yellow_bound (working-day clocks) and $yellow_seconds (hour clocks). */
@@ -240,7 +259,8 @@ hm_err hotline_db_events(hm_db *db, int64_t id, hotline_event_visit visit, void 
 	" AND ($6 = 0 OR a.programme_id = $6) AND ($7 = 0 OR a.created_at >= $7) AND ($8 = 0 OR a.created_at < $8)" \
 	" AND ($9 < 0 OR a.emergency = $9) AND ($10 = 0 OR a.status IN " OPEN_STATUSES ")"                      \
 	" AND ($11 = '' OR instr(a.content, $11) > 0 OR instr(a.place, $11) > 0)"                                 \
-	" AND ($12 = '' OR " WARN_EXPR("$13", "$14", "$15") " = $12)"
+	" AND ($12 = '' OR " WARN_EXPR("$13", "$14", "$15") " = $12)"                                          \
+	" AND ($16 = '' OR a.district = $16)"
 
 static void bind_filter(hm_stmt *st, int64_t scope, int64_t now, int64_t bound, const hotline_filter *f)
 {
@@ -259,6 +279,7 @@ static void bind_filter(hm_stmt *st, int64_t scope, int64_t now, int64_t bound, 
 	db_bind_int(st, 13, now);
 	db_bind_int(st, 14, bound);
 	db_bind_int(st, 15, HOTLINE_EMERGENCY_YELLOW_SECONDS);
+	db_bind_text(st, 16, f->district ? f->district : "");
 }
 
 hm_err hotline_db_list(hm_db *db, int64_t scope, int64_t now, int64_t yellow_bound, const hotline_filter *f,
@@ -271,12 +292,17 @@ hm_err hotline_db_list(hm_db *db, int64_t scope, int64_t now, int64_t yellow_bou
 	if (db_step(st) != DB_ROW)
 		return db_error(db, e);
 	*total = db_col_int(st, 0);
-	st = db_stmt(db, "SELECT " APPEAL_COLS LIST_FILTER " ORDER BY a.id DESC LIMIT $16 OFFSET $17", e);
+	/* 待回访 reads the soonest callback first; every other list the newest appeal */
+	st = db_stmt(db,
+		     f->by_callback_due ? "SELECT " APPEAL_COLS LIST_FILTER
+					  " ORDER BY a.callback_due IS NULL, a.callback_due, a.id LIMIT $17 OFFSET $18"
+					: "SELECT " APPEAL_COLS LIST_FILTER " ORDER BY a.id DESC LIMIT $17 OFFSET $18",
+		     e);
 	if (!st)
 		return e->err;
 	bind_filter(st, scope, now, yellow_bound, f);
-	db_bind_int(st, 16, f->page_size);
-	db_bind_int(st, 17, (int64_t)(f->page - 1) * f->page_size);
+	db_bind_int(st, 17, f->page_size);
+	db_bind_int(st, 18, (int64_t)(f->page - 1) * f->page_size);
 	int rc;
 	while ((rc = db_step(st)) == DB_ROW) {
 		hotline_appeal a;
@@ -318,8 +344,8 @@ hm_err hotline_db_dispatch_insert(hm_db *db, int64_t appeal_id, int64_t dept_id,
 	if (err)
 		return err;
 	st = db_stmt(db,
-		     "INSERT INTO hotline_dispatches (appeal_id, department_id, dispatched_at, dispatched_by, active)"
-		     " VALUES ($1, $2, $3, $4, 1)",
+		     "INSERT INTO hotline_dispatches (appeal_id, department_id, dispatched_at, dispatched_by, active, role)"
+		     " VALUES ($1, $2, $3, $4, 1, 'lead')",
 		     e);
 	if (!st)
 		return e->err;
@@ -328,6 +354,179 @@ hm_err hotline_db_dispatch_insert(hm_db *db, int64_t appeal_id, int64_t dept_id,
 	db_bind_int(st, 3, now);
 	db_bind_int_or_null(st, 4, by);
 	return db_exec_stmt(st, e);
+}
+
+hm_err hotline_db_dispatch_assist_insert(hm_db *db, int64_t appeal_id, int64_t dept_id, int64_t now, int64_t by,
+					 hm_error *e)
+{
+	STMT("INSERT INTO hotline_dispatches (appeal_id, department_id, dispatched_at, dispatched_by, active, role)"
+	     " VALUES ($1, $2, $3, $4, 1, 'assist')");
+	db_bind_int(st, 1, appeal_id);
+	db_bind_int(st, 2, dept_id);
+	db_bind_int(st, 3, now);
+	db_bind_int_or_null(st, 4, by);
+	return db_exec_stmt(st, e);
+}
+
+hm_err hotline_db_is_member(hm_db *db, int64_t user_id, int64_t dept_id, bool *yes, hm_error *e)
+{
+	STMT("SELECT count(*) FROM hotline_department_members WHERE user_id = $1 AND department_id = $2");
+	db_bind_int(st, 1, user_id);
+	db_bind_int(st, 2, dept_id);
+	if (db_step(st) != DB_ROW)
+		return db_error(db, e);
+	*yes = db_col_int(st, 0) > 0;
+	return HM_OK;
+}
+
+hm_err hotline_db_assist_department(hm_db *db, int64_t appeal_id, int64_t user_id, int64_t *dept_id, hm_error *e)
+{
+	STMT("SELECT d.department_id FROM hotline_dispatches d JOIN hotline_department_members m"
+	     " ON m.department_id = d.department_id WHERE d.appeal_id = $1 AND d.active = 1 AND d.role = 'assist'"
+	     " AND m.user_id = $2 ORDER BY d.department_id LIMIT 1");
+	db_bind_int(st, 1, appeal_id);
+	db_bind_int(st, 2, user_id);
+	int rc = db_step(st);
+	*dept_id = rc == DB_ROW ? db_col_int(st, 0) : 0;
+	return rc == DB_ROW || rc == DB_DONE ? HM_OK : db_error(db, e);
+}
+
+hm_err hotline_db_assist_opinion_insert(hm_db *db, int64_t appeal_id, int64_t dept_id, const char *opinion, int64_t by,
+					int64_t now, hm_error *e)
+{
+	STMT("INSERT INTO hotline_assist_opinions (appeal_id, department_id, opinion, by_id, at) VALUES ($1, $2, $3, $4, $5)");
+	db_bind_int(st, 1, appeal_id);
+	db_bind_int(st, 2, dept_id);
+	db_bind_text(st, 3, opinion);
+	db_bind_int_or_null(st, 4, by);
+	db_bind_int(st, 5, now);
+	return db_exec_stmt(st, e);
+}
+
+hm_err hotline_db_assists(hm_db *db, int64_t appeal_id, hotline_assist_visit visit, void *arg, hm_error *e)
+{
+	/* the current assists, each with its opinions (or one row without) */
+	STMT("SELECT d.department_id, coalesce(o.id, 0), coalesce(o.opinion, ''), coalesce(u.display_name, ''),"
+	     " coalesce(o.at, 0) FROM hotline_dispatches d"
+	     " LEFT JOIN hotline_assist_opinions o ON o.appeal_id = d.appeal_id AND o.department_id = d.department_id"
+	     " AND o.at >= d.dispatched_at"
+	     " LEFT JOIN users u ON u.id = o.by_id"
+	     " WHERE d.appeal_id = $1 AND d.active = 1 AND d.role = 'assist' ORDER BY d.id, o.id");
+	db_bind_int(st, 1, appeal_id);
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		hotline_assist x;
+		memset(&x, 0, sizeof x);
+		x.department_id = db_col_int(st, 0);
+		x.opinion_id = db_col_int(st, 1);
+		COPY(x.opinion, db_col_text(st, 2));
+		COPY(x.by, db_col_text(st, 3));
+		x.at = db_col_int(st, 4);
+		visit(&x, arg);
+	}
+	return rc == DB_DONE ? HM_OK : db_error(db, e);
+}
+
+/* ---- attachments ----------------------------------------------------------- */
+
+hm_err hotline_db_attachment_find(hm_db *db, int64_t appeal_id, const char *hash, int64_t *id, hm_error *e)
+{
+	STMT("SELECT id FROM hotline_attachments WHERE appeal_id = $1 AND hash = $2");
+	db_bind_int(st, 1, appeal_id);
+	db_bind_text(st, 2, hash);
+	int rc = db_step(st);
+	*id = rc == DB_ROW ? db_col_int(st, 0) : 0;
+	return rc == DB_ROW || rc == DB_DONE ? HM_OK : db_error(db, e);
+}
+
+hm_err hotline_db_attachment_insert(hm_db *db, hotline_attachment *a, int64_t by, int64_t now, hm_error *e)
+{
+	/* the blob row is shared with every other owner of the same bytes */
+	hm_stmt *st = db_stmt(db,
+			      "INSERT INTO attachment_blobs (hash, size, content_type, created_at) VALUES ($1, $2, $3, $4)"
+			      " ON CONFLICT (hash) DO NOTHING",
+			      e);
+	if (!st)
+		return e->err;
+	db_bind_text(st, 1, a->hash);
+	db_bind_int(st, 2, a->size);
+	db_bind_text(st, 3, a->content_type);
+	db_bind_int(st, 4, now);
+	hm_err err = db_exec_stmt(st, e);
+	if (err)
+		return err;
+	if (!(st = db_stmt(db,
+			   "INSERT INTO hotline_attachments (appeal_id, hash, filename, uploaded_by, uploaded_at)"
+			   " VALUES ($1, $2, $3, $4, $5)",
+			   e)))
+		return e->err;
+	db_bind_int(st, 1, a->appeal_id);
+	db_bind_text(st, 2, a->hash);
+	db_bind_text(st, 3, a->filename);
+	db_bind_int_or_null(st, 4, by);
+	db_bind_int(st, 5, now);
+	if ((err = db_exec_stmt(st, e)))
+		return err;
+	a->id = db_last_id(db);
+	return HM_OK;
+}
+
+#define ATT_COLS                                                                                              \
+	"h.id, h.appeal_id, h.hash, h.filename, b.content_type, b.size, coalesce(u.display_name, ''), h.uploaded_at" \
+	" FROM hotline_attachments h JOIN attachment_blobs b ON b.hash = h.hash LEFT JOIN users u ON u.id = h.uploaded_by"
+
+static void att_row(hm_stmt *st, hotline_attachment *a)
+{
+	memset(a, 0, sizeof *a);
+	a->id = db_col_int(st, 0);
+	a->appeal_id = db_col_int(st, 1);
+	COPY(a->hash, db_col_text(st, 2));
+	COPY(a->filename, db_col_text(st, 3));
+	COPY(a->content_type, db_col_text(st, 4));
+	a->size = db_col_int(st, 5);
+	COPY(a->uploaded_by, db_col_text(st, 6));
+	a->uploaded_at = db_col_int(st, 7);
+}
+
+hm_err hotline_db_attachment_get(hm_db *db, int64_t appeal_id, int64_t id, hotline_attachment *out, hm_error *e)
+{
+	STMT("SELECT " ATT_COLS " WHERE h.appeal_id = $1 AND h.id = $2");
+	db_bind_int(st, 1, appeal_id);
+	db_bind_int(st, 2, id);
+	hm_err err = db_row(st, HM_E_APPEAL_ATTACHMENT_NOT_FOUND, "attachment_id", e);
+	if (!err)
+		att_row(st, out);
+	return err;
+}
+
+hm_err hotline_db_attachments(hm_db *db, int64_t appeal_id, hotline_attachment_visit visit, void *arg, hm_error *e)
+{
+	STMT("SELECT " ATT_COLS " WHERE h.appeal_id = $1 ORDER BY h.id");
+	db_bind_int(st, 1, appeal_id);
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		hotline_attachment a;
+		att_row(st, &a);
+		visit(&a, arg);
+	}
+	return rc == DB_DONE ? HM_OK : db_error(db, e);
+}
+
+hm_err hotline_db_programme_appeals(hm_db *db, int64_t programme_id, hotline_appeal_visit visit, void *arg,
+				    hm_error *e)
+{
+	STMT("SELECT " APPEAL_COLS " FROM hotline_appeals a WHERE a.programme_id = $1 ORDER BY a.id");
+	db_bind_int(st, 1, programme_id);
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		hotline_appeal *a = malloc(sizeof *a);
+		if (!a)
+			return hm_fail(e, HM_E_INTERNAL, NULL);
+		appeal_row(st, a);
+		visit(a, arg);
+		free(a);
+	}
+	return rc == DB_DONE ? HM_OK : db_error(db, e);
 }
 
 hm_err hotline_db_dispatch_returned(hm_db *db, int64_t appeal_id, const char *reason, int64_t now, hm_error *e)

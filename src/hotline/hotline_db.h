@@ -24,6 +24,24 @@ hm_err hotline_db_duplicates(hm_db *db, int64_t scope, const hotline_appeal *a, 
 
 /* Dispatches: a new active one (the previous is deactivated). */
 hm_err hotline_db_dispatch_insert(hm_db *db, int64_t appeal_id, int64_t dept_id, int64_t now, int64_t by, hm_error *e);
+/* An assisting department's active dispatch (role 'assist'), beside the lead's. */
+hm_err hotline_db_dispatch_assist_insert(hm_db *db, int64_t appeal_id, int64_t dept_id, int64_t now, int64_t by,
+					 hm_error *e);
+/* Is the user a member of the department? */
+hm_err hotline_db_is_member(hm_db *db, int64_t user_id, int64_t dept_id, bool *yes, hm_error *e);
+/* The user's department among the appeal's active assists, 0 when none. */
+hm_err hotline_db_assist_department(hm_db *db, int64_t appeal_id, int64_t user_id, int64_t *dept_id, hm_error *e);
+hm_err hotline_db_assist_opinion_insert(hm_db *db, int64_t appeal_id, int64_t dept_id, const char *opinion, int64_t by,
+					int64_t now, hm_error *e);
+hm_err hotline_db_assists(hm_db *db, int64_t appeal_id, hotline_assist_visit visit, void *arg, hm_error *e);
+/* Attachments: the id of the same bytes on the appeal (0 none), insert (blob row too), one, all. */
+hm_err hotline_db_attachment_find(hm_db *db, int64_t appeal_id, const char *hash, int64_t *id, hm_error *e);
+hm_err hotline_db_attachment_insert(hm_db *db, hotline_attachment *a, int64_t by, int64_t now, hm_error *e);
+hm_err hotline_db_attachment_get(hm_db *db, int64_t appeal_id, int64_t id, hotline_attachment *out, hm_error *e);
+hm_err hotline_db_attachments(hm_db *db, int64_t appeal_id, hotline_attachment_visit visit, void *arg, hm_error *e);
+/* Every appeal taken on a programme, oldest first, unscoped (the report redacts). */
+hm_err hotline_db_programme_appeals(hm_db *db, int64_t programme_id, hotline_appeal_visit visit, void *arg,
+				    hm_error *e);
 hm_err hotline_db_dispatch_returned(hm_db *db, int64_t appeal_id, const char *reason, int64_t now, hm_error *e);
 hm_err hotline_db_dispatch_reviewed(hm_db *db, int64_t appeal_id, const char *review, const char *note, hm_error *e);
 

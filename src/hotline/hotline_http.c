@@ -82,7 +82,43 @@ static json_t *appeal_json(const hotline_appeal *a, int64_t now)
 	SET(j, "main_id", a->main_id ? json_integer(a->main_id) : json_null());
 	SET(j, "closed_at", json_time(a->closed_at));
 	SET(j, "created_at", json_time(a->created_at));
+	SET(j, "district", json_string(a->district));
+	SET(j, "district_name", json_string(hotline_district_name(a->district)));
+	SET(j, "programme_tier", a->programme_tier ? json_integer(a->programme_tier) : json_null());
+	SET(j, "callback_due", json_time(a->callback_due));
+	SET(j, "callback_warning", json_string(hotline_warning_code(a->callback_warning)));
+	SET(j, "reply_reviewed_at", json_time(a->reply_reviewed_at));
 	return j;
+}
+
+static void assist_visit(const hotline_assist *x, void *arg)
+{
+	/* one entry per department, its opinions inside */
+	json_t *list = arg, *last = json_array_size(list) ? json_array_get(list, json_array_size(list) - 1) : NULL;
+	json_t *dept = last ? json_object_get(last, "department") : NULL;
+	if (!dept || json_integer_value(json_object_get(dept, "id")) != x->department_id) {
+		last = json_pack("{s:o, s:[]}", "department", dept_json(x->department_id), "opinions");
+		json_array_append_new(list, last);
+	}
+	if (x->opinion_id) {
+		json_t *o = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)x->opinion_id, "opinion", x->opinion, "by", x->by);
+		SET(o, "at", json_time(x->at));
+		json_array_append_new(json_object_get(last, "opinions"), o);
+	}
+}
+
+static json_t *hl_attachment_json(const hotline_attachment *a)
+{
+	json_t *j = json_pack("{s:I, s:I, s:s, s:s, s:s, s:I, s:s}", "id", (json_int_t)a->id, "appeal_id",
+			      (json_int_t)a->appeal_id, "hash", a->hash, "filename", a->filename, "content_type",
+			      a->content_type, "size", (json_int_t)a->size, "uploaded_by", a->uploaded_by);
+	SET(j, "uploaded_at", json_time(a->uploaded_at));
+	return j;
+}
+
+static void hl_attachment_visit(const hotline_attachment *a, void *arg)
+{
+	json_array_append_new(arg, hl_attachment_json(a));
 }
 
 static void event_visit(int64_t at, const char *actor, const char *action, const char *from, const char *to,
@@ -136,11 +172,22 @@ static hm_err reply_appeal(hm_req *r, int status, const hotline_appeal *a, json_
 		err = hotline_appeal_supervisions(&c, a->id, sup_visit, sups, &r->err);
 	if (!err)
 		err = hotline_callbacks_list(&c, a->id, false, cb_visit, cbs, &r->err);
+	json_t *assists = json_array(), *atts = json_array();
+	const char *role = "";
+	if (!err)
+		err = hotline_appeal_assists(&c, a->id, assist_visit, assists, &r->err);
+	if (!err)
+		err = hotline_attachments_list(&c, a->id, hl_attachment_visit, atts, &r->err);
+	if (!err)
+		err = hotline_my_role(&c, a, &role, &r->err);
 	json_t *j = appeal_json(a, r->now);
 	SET(j, "events", events);
 	SET(j, "extensions", exts);
 	SET(j, "supervisions", sups);
 	SET(j, "callbacks", cbs);
+	SET(j, "assists", assists);
+	SET(j, "attachments", atts);
+	SET(j, "my_role", role[0] ? json_string(role) : json_null());
 	json_t *out = json_pack("{s:o}", "appeal", j);
 	if (extra)
 		json_object_update(out, extra);
@@ -167,6 +214,7 @@ static const jfield appeal_spec[] = {
 	{"category", JF_STRING, true, 1, 47, NULL, 0},
 	{"emergency", JF_BOOL, false, 0, 0, NULL, 0},
 	{"answer", JF_STRING, false, 0, 1000, NULL, 0},
+	{"district", JF_STRING, false, 0, 6, NULL, 0},
 	END,
 };
 
@@ -189,6 +237,7 @@ hm_err hotline_appeal_create_handler(hm_req *r)
 	COPY(a.category, jstr(r->body, "category"));
 	a.emergency = jbool(r->body, "emergency", false);
 	COPY(a.answer, jstr(r->body, "answer"));
+	COPY(a.district, jstr(r->body, "district"));
 	hotline_ctx c = ctx_of(r);
 	if ((err = hotline_appeal_create(&c, &a, &r->err)))
 		return err;
@@ -228,9 +277,17 @@ static const jfield reason_spec[] = {{"reason", JF_STRING, true, 1, 500, NULL, 0
 static const jfield reply_spec[] = {{"reply", JF_STRING, true, 1, 2000, NULL, 0}, END};
 static const jfield dispatch_spec[] = {
 	{"department_id", JF_INT, true, 1, INT64_MAX, NULL, 0},
+	{"assists", JF_STRING_ARRAY, false, 0, HOTLINE_ASSIST_MAX, NULL, 47},
+	{"tier", JF_INT, false, 2, 10, NULL, 0},
 	{"note", JF_STRING, false, 0, 500, NULL, 0},
 	END,
 };
+static const jfield reply_review_spec[] = {
+	{"decision", JF_STRING, true, 1, 16, NULL, 0},
+	{"note", JF_STRING, false, 0, 500, NULL, 0},
+	END,
+};
+static const jfield opinion_spec[] = {{"opinion", JF_STRING, true, 1, 1000, NULL, 0}, END};
 static const jfield review_spec[] = {
 	{"decision", JF_STRING, true, 1, 16, NULL, 0},
 	{"department_id", JF_INT, false, 1, INT64_MAX, NULL, 0},
@@ -274,11 +331,86 @@ hm_err hotline_appeal_dispatch_handler(hm_req *r)
 	hm_err err = step_input(r, dispatch_spec, &id);
 	if (err)
 		return err;
+	/* assisting departments by code, as the dictionaries list them */
+	int64_t assists[HOTLINE_ASSIST_MAX];
+	int n = 0;
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(r->body, "assists"), i, v)
+	{
+		size_t nd;
+		const hotline_department *d = hotline_departments(&nd);
+		int64_t found = 0;
+		for (size_t k = 0; k < nd && !found; k++)
+			if (strcmp(d[k].code, json_string_value(v)) == 0)
+				found = d[k].id;
+		if (!found)
+			return hm_failf(&r->err, HM_E_APPEAL_DEPARTMENT, "assists", "协办单位 %.47s 不存在", json_string_value(v));
+		if (n < HOTLINE_ASSIST_MAX)
+			assists[n++] = found;
+	}
 	hotline_appeal out;
 	hotline_ctx c = ctx_of(r);
-	if ((err = hotline_dispatch(&c, id, jint(r->body, "department_id", 0), jstr(r->body, "note"), &out, &r->err)))
+	if ((err = hotline_dispatch_ex(&c, id, jint(r->body, "department_id", 0), assists, n, (int)jint(r->body, "tier", 0),
+				       jstr(r->body, "note"), &out, &r->err)))
 		return err;
 	return reply_appeal(r, 200, &out, NULL);
+}
+
+hm_err hotline_appeal_reply_review_handler(hm_req *r)
+{
+	int64_t id;
+	hm_err err = step_input(r, reply_review_spec, &id);
+	if (err)
+		return err;
+	const char *d = jstr(r->body, "decision");
+	bool approve = strcmp(d, "approve") == 0;
+	if (!approve && strcmp(d, "send_back") != 0)
+		return hm_failf(&r->err, HM_E_BAD_VALUE, "decision", "审核结论应为 approve（同意答复）或 send_back（退回修改）");
+	hotline_appeal out;
+	hotline_ctx c = ctx_of(r);
+	if ((err = hotline_reply_review(&c, id, approve, jstr(r->body, "note"), &out, &r->err)))
+		return err;
+	return reply_appeal(r, 200, &out, NULL);
+}
+
+hm_err hotline_appeal_assist_opinion_handler(hm_req *r)
+{
+	int64_t id;
+	hm_err err = step_input(r, opinion_spec, &id);
+	if (err)
+		return err;
+	hotline_appeal out;
+	hotline_ctx c = ctx_of(r);
+	if ((err = hotline_assist_opinion(&c, id, jstr(r->body, "opinion"), &out, &r->err)))
+		return err;
+	return reply_appeal(r, 201, &out, NULL);
+}
+
+/* The dispatch table's suggestion for category × district (both as the
+ * intake form has them, before or after the appeal is saved). */
+hm_err hotline_dispatch_suggestion_handler(hm_req *r)
+{
+	static const char *const allowed[] = {"category", "district", NULL};
+	hm_err err = http_query_allowed(r, allowed);
+	if (err)
+		return err;
+	const char *cat = http_qarg(r, "category"), *district = http_qarg(r, "district");
+	if (!cat[0])
+		return hm_failf(&r->err, HM_E_BAD_QUERY, "category", "请给出诉求分类");
+	if (!hotline_category_find(cat))
+		return hm_failf(&r->err, HM_E_BAD_QUERY, "category", "诉求分类 %.48s 不存在", cat);
+	if (district[0] && !hotline_district_valid(district))
+		return hm_failf(&r->err, HM_E_BAD_QUERY, "district", "区（市）代码 %.8s 不是枣庄市的区（市）", district);
+	const hotline_dispatch_rule *rule = hotline_dispatch_suggest(cat, district);
+	if (!rule)
+		return http_reply(r, 200, json_pack("{s:n, s:[], s:n}", "lead", "assists", "rule"));
+	json_t *assists = json_array();
+	for (int i = 0; i < rule->nassists; i++)
+		json_array_append_new(assists, dept_json(rule->assists[i]));
+	return http_reply(r, 200,
+			  json_pack("{s:o, s:o, s:{s:s, s:s}}", "lead", dept_json(rule->lead), "assists", assists, "rule",
+				    "category", rule->category, "district", rule->district));
 }
 
 hm_err hotline_appeal_sign_handler(hm_req *r)
@@ -434,12 +566,23 @@ hm_err hotline_appeal_merge_handler(hm_req *r)
 struct list_acc {
 	json_t *items;
 	int64_t now;
+	/* a department user's departments: the list marks lead (主办) or assist (协办) */
+	bool scoped;
+	int nmine;
+	int64_t mine[HOTLINE_DEPT_MAX];
 };
 
 static void appeal_visit(const hotline_appeal *a, void *arg)
 {
 	struct list_acc *acc = arg;
-	json_array_append_new(acc->items, appeal_json(a, acc->now));
+	json_t *j = appeal_json(a, acc->now);
+	if (acc->scoped) {
+		bool lead = false;
+		for (int i = 0; i < acc->nmine && !lead; i++)
+			lead = acc->mine[i] == a->department_id;
+		SET(j, "my_role", json_string(lead ? "lead" : "assist"));
+	}
+	json_array_append_new(acc->items, j);
 }
 
 hm_err hotline_appeal_duplicates_handler(hm_req *r)
@@ -448,7 +591,7 @@ hm_err hotline_appeal_duplicates_handler(hm_req *r)
 	hm_err err = http_param_id(r, 0, &id, HM_E_APPEAL_NOT_FOUND);
 	if (err)
 		return err;
-	struct list_acc acc = {json_array(), r->now};
+	struct list_acc acc = {.items = json_array(), .now = r->now};
 	hotline_ctx c = ctx_of(r);
 	if ((err = hotline_duplicates(&c, id, appeal_visit, &acc, &r->err))) {
 		json_decref(acc.items);
@@ -475,6 +618,7 @@ static const export_col appeal_cols[] = {
 	{"warning", "预警", COL_TEXT, 8},
 	{"replied_at", "答复时间", COL_TEXT, 26},
 	{"satisfaction_name", "满意度", COL_TEXT, 10},
+	{"district_name", "区（市）", COL_TEXT, 10},
 };
 
 static hm_err id_query(hm_req *r, const char *name, int64_t *out)
@@ -508,7 +652,10 @@ static hm_err filter_from_query(hm_req *r, hotline_filter *f)
 	f->channel = http_qarg(r, "channel");
 	f->warning = http_qarg(r, "warning");
 	f->q = http_qarg(r, "q");
+	f->district = http_qarg(r, "district");
 	f->emergency = -1;
+	if (f->district[0] && !hotline_district_valid(f->district))
+		return hm_failf(&r->err, HM_E_BAD_QUERY, "district", "区（市）代码 %.8s 不是枣庄市的区（市）", f->district);
 	if (f->status[0] && !in_codes(hotline_statuses(), f->status))
 		return hm_failf(&r->err, HM_E_BAD_QUERY, "status", "状态 %.32s 不存在", f->status);
 	if (f->category[0] && !hotline_category_find(f->category))
@@ -546,22 +693,162 @@ static hm_err filter_from_query(hm_req *r, hotline_filter *f)
 hm_err hotline_appeals_list_handler(hm_req *r)
 {
 	static const char *const allowed[] = {"status", "category", "channel", "department_id", "programme_id", "warning",
-					      "emergency", "from", "to", "q", "page", "page_size", "format", NULL};
+					      "emergency", "from", "to", "q", "district", "page", "page_size", "format", NULL};
 	hotline_filter f;
 	memset(&f, 0, sizeof f);
 	bool xlsx;
 	hm_err err = http_query_allowed(r, allowed);
 	if (err || (err = http_list_paging(r, &xlsx, &f.page, &f.page_size)) || (err = filter_from_query(r, &f)))
 		return err;
-	struct list_acc acc = {json_array(), r->now};
-	int64_t total;
 	hotline_ctx c = ctx_of(r);
+	struct list_acc acc = {json_array(), r->now, hotline_scope(&r->user) != 0, 0, {0}};
+	if (acc.scoped && (err = hotline_user_departments(&c, acc.mine, HOTLINE_DEPT_MAX, &acc.nmine, &r->err))) {
+		json_decref(acc.items);
+		return err;
+	}
+	int64_t total;
 	if ((err = hotline_appeal_list(&c, &f, appeal_visit, &acc, &total, &r->err))) {
 		json_decref(acc.items);
 		return err;
 	}
 	return http_list_reply(r, acc.items, total, f.page, f.page_size, xlsx, "appeals", "热线诉求", appeal_cols,
 			  sizeof appeal_cols / sizeof appeal_cols[0]);
+}
+
+/* 待回访: replied appeals (the head approved the answer), soonest callback first. */
+hm_err hotline_callbacks_due_handler(hm_req *r)
+{
+	static const char *const allowed[] = {"warning", "district", "page", "page_size", "format", NULL};
+	static const export_col cols[] = {
+		{"no", "诉求编号", COL_TEXT, 16},          {"category.path", "分类", COL_TEXT, 24},
+		{"district_name", "区（市）", COL_TEXT, 10}, {"caller_name", "诉求人", COL_TEXT, 12},
+		{"caller_phone", "联系电话（已脱敏）", COL_TEXT, 16}, {"department.name", "承办单位", COL_TEXT, 22},
+		{"replied_at", "答复时间", COL_TEXT, 26},    {"callback_due", "回访期限", COL_TEXT, 26},
+		{"callback_warning", "回访预警", COL_TEXT, 10},
+	};
+	hotline_filter f;
+	memset(&f, 0, sizeof f);
+	bool xlsx;
+	hm_err err = http_query_allowed(r, allowed);
+	if (err || (err = http_list_paging(r, &xlsx, &f.page, &f.page_size)))
+		return err;
+	const char *w = http_qarg(r, "warning");
+	if (w[0] && !in_codes((const char *const[]){"none", "yellow", "red", NULL}, w))
+		return hm_failf(&r->err, HM_E_BAD_QUERY, "warning", "预警等级应为 none、yellow 或 red");
+	f.district = http_qarg(r, "district");
+	if (f.district[0] && !hotline_district_valid(f.district))
+		return hm_failf(&r->err, HM_E_BAD_QUERY, "district", "区（市）代码 %.8s 不是枣庄市的区（市）", f.district);
+	f.status = "replied";
+	f.emergency = -1;
+	f.by_callback_due = true;
+	hotline_ctx c = ctx_of(r);
+	if (w[0]) {
+		/* the callback clock's level is derived; filter the whole (small) queue here */
+		f.page = 1;
+		f.page_size = EXPORT_MAX_ROWS;
+	}
+	struct list_acc acc = {json_array(), r->now, false, 0, {0}};
+	int64_t total;
+	if ((err = hotline_appeal_list(&c, &f, appeal_visit, &acc, &total, &r->err))) {
+		json_decref(acc.items);
+		return err;
+	}
+	int page = 1, size = 20;
+	if (w[0]) {
+		json_t *keep = json_array();
+		size_t i;
+		json_t *v;
+		json_array_foreach(acc.items, i, v)
+		{
+			if (strcmp(json_string_value(json_object_get(v, "callback_warning")), w) == 0)
+				json_array_append(keep, v);
+		}
+		json_decref(acc.items);
+		acc.items = keep;
+		total = (int64_t)json_array_size(keep);
+		if ((err = http_list_paging(r, &xlsx, &page, &size))) {
+			json_decref(keep);
+			return err;
+		}
+		if (!xlsx) {
+			/* this page of the filtered queue */
+			json_t *pg = json_array();
+			for (size_t k = (size_t)(page - 1) * (size_t)size; k < json_array_size(keep) && k < (size_t)page * (size_t)size; k++)
+				json_array_append(pg, json_array_get(keep, k));
+			json_decref(keep);
+			acc.items = pg;
+		}
+		return http_list_reply(r, acc.items, total, page, size, xlsx, "callbacks-due", "待回访", cols,
+				       sizeof cols / sizeof cols[0]);
+	}
+	return http_list_reply(r, acc.items, total, f.page, f.page_size, xlsx, "callbacks-due", "待回访", cols,
+			       sizeof cols / sizeof cols[0]);
+}
+
+/* ---- attachments ------------------------------------------------------- */
+
+hm_err hotline_attachment_upload_handler(hm_req *r)
+{
+	static const char *const allowed[] = {"filename", NULL};
+	int64_t id;
+	hm_err err = http_param_id(r, 0, &id, HM_E_APPEAL_NOT_FOUND);
+	if (err || (err = http_query_allowed(r, allowed)))
+		return err;
+	const char *name = http_qarg(r, "filename");
+	if (!name[0])
+		return hm_failf(&r->err, HM_E_MISSING_FIELD, "filename", "请在查询参数 filename 中给出文件名");
+	if (strlen(name) > 400)
+		return hm_fail(&r->err, HM_E_ATTACHMENT_NAME, "filename");
+	hotline_attachment a;
+	bool existed;
+	hotline_ctx c = ctx_of(r);
+	if ((err = hotline_attachment_upload(&c, r->app->data_dir, id, name, r->upload, r->upload_len,
+					     http_header(r, "Content-Type"), &a, &existed, &r->err)))
+		return err;
+	return http_reply(r, existed ? 200 : 201,
+			  json_pack("{s:o, s:b}", "attachment", hl_attachment_json(&a), "duplicate", existed));
+}
+
+hm_err hotline_attachments_list_handler(hm_req *r)
+{
+	int64_t id;
+	hm_err err = http_param_id(r, 0, &id, HM_E_APPEAL_NOT_FOUND);
+	if (err || (err = http_query_allowed(r, (const char *const[]){NULL})))
+		return err;
+	json_t *items = json_array();
+	hotline_ctx c = ctx_of(r);
+	if ((err = hotline_attachments_list(&c, id, hl_attachment_visit, items, &r->err))) {
+		json_decref(items);
+		return err;
+	}
+	return http_reply(r, 200, json_pack("{s:o}", "items", items));
+}
+
+hm_err hotline_attachment_download_handler(hm_req *r)
+{
+	int64_t id, aid;
+	hm_err err = http_param_id(r, 0, &id, HM_E_APPEAL_NOT_FOUND);
+	if (err || (err = http_param_id(r, 1, &aid, HM_E_APPEAL_ATTACHMENT_NOT_FOUND)))
+		return err;
+	hotline_attachment a;
+	char *data;
+	hotline_ctx c = ctx_of(r);
+	if ((err = hotline_attachment_download(&c, r->app->data_dir, id, aid, &a, &data, &r->err)))
+		return err;
+	/* the stored type is the one read from the bytes at upload */
+	static const char *const types[] = {"application/pdf", "image/jpeg", "image/png"};
+	const char *type = "application/octet-stream";
+	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+		if (strcmp(types[i], a.content_type) == 0)
+			type = types[i];
+	err = http_reply_raw(r, 200, type, data, (size_t)a.size);
+	free(data);
+	if (!err)
+		snprintf(r->disposition, sizeof r->disposition, "attachment; filename=\"appeal-%lld-attachment-%lld.%s\"",
+			 (long long)id, (long long)aid, strcmp(type, "application/pdf") == 0 ? "pdf"
+							    : strcmp(type, "image/png") == 0   ? "png"
+											       : "jpg");
+	return err;
 }
 
 /* ---- programmes -------------------------------------------------------- */
@@ -678,13 +965,13 @@ hm_err hotline_programme_board_handler(hm_req *r)
 	f.page_size = 1; /* this first pass only counts */
 	int64_t all, waiting;
 	json_t *none = json_array();
-	err = hotline_appeal_list(&c, &f, appeal_visit, &(struct list_acc){none, r->now}, &all, &r->err);
+	err = hotline_appeal_list(&c, &f, appeal_visit, &(struct list_acc){.items = none, .now = r->now}, &all, &r->err);
 	json_decref(none);
 	if (err)
 		return err;
 	f.open_only = true;
 	f.page_size = EXPORT_MAX_ROWS;
-	struct list_acc acc = {json_array(), r->now};
+	struct list_acc acc = {.items = json_array(), .now = r->now};
 	if ((err = hotline_appeal_list(&c, &f, appeal_visit, &acc, &waiting, &r->err))) {
 		json_decref(acc.items);
 		return err;
@@ -693,6 +980,70 @@ hm_err hotline_programme_board_handler(hm_req *r)
 			  json_pack("{s:o, s:o, s:I, s:I, s:I}", "programme", programme_json(&p), "waiting", acc.items,
 				    "total", (json_int_t)all, "answered", (json_int_t)(all - waiting), "open",
 				    (json_int_t)waiting));
+}
+
+static void outcome_visit(const hotline_outcome_row *row, void *arg)
+{
+	const hotline_category *cat = hotline_category_find(row->category);
+	const hotline_category *par = cat && cat->parent[0] ? hotline_category_find(cat->parent) : NULL;
+	char path[160];
+	snprintf(path, sizeof path, "%s%s%s", par ? par->name : "", par ? " / " : "", cat ? cat->name : row->category);
+	const hotline_department *d = hotline_department_find(row->department_id);
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "no", row->no, "category", row->category,
+			      "category_path", path, "district", row->district, "district_name",
+			      hotline_district_name(row->district), "place", row->place, "content", row->content,
+			      "department_name", d ? d->name : "", "status_name", hotline_status_name(row->status),
+			      "answer", row->answer);
+	SET(j, "status", json_string(row->status));
+	SET(j, "answered_at", json_time(row->answered_at));
+	SET(j, "programme_tier", row->programme_tier ? json_integer(row->programme_tier) : json_null());
+	json_array_append_new(arg, j);
+}
+
+/* After the programme: every appeal taken on air and its answer, with no
+ * personal data, as JSON, Excel or a PDF for the follow-up broadcast. */
+hm_err hotline_programme_outcome_handler(hm_req *r)
+{
+	static const export_col cols[] = {
+		{"no", "诉求编号", COL_TEXT, 16},          {"category_path", "分类", COL_TEXT, 24},
+		{"district_name", "区（市）", COL_TEXT, 10}, {"place", "地点", COL_TEXT, 24},
+		{"content", "诉求内容", COL_TEXT, 50},      {"department_name", "承办单位", COL_TEXT, 22},
+		{"programme_tier", "办理档次（工作日）", COL_INT, 12}, {"status_name", "办理状态", COL_TEXT, 10},
+		{"answer", "答复", COL_TEXT, 50},           {"answered_at", "答复时间", COL_TEXT, 26},
+	};
+	int64_t id;
+	hm_err err = http_param_id(r, 0, &id, HM_E_PROGRAMME_NOT_FOUND);
+	if (err || (err = http_query_allowed(r, (const char *const[]){"format", NULL})))
+		return err;
+	const char *fmt = http_qarg(r, "format");
+	if (fmt[0] && !in_codes((const char *const[]){"json", "xlsx", "pdf", NULL}, fmt))
+		return hm_failf(&r->err, HM_E_BAD_QUERY, "format", "format 应为 json、xlsx 或 pdf");
+	hotline_ctx c = ctx_of(r);
+	if (strcmp(fmt, "pdf") == 0) {
+		char *pdf;
+		size_t len;
+		if ((err = hotline_outcome_pdf(&c, id, &pdf, &len, &r->err)))
+			return err;
+		err = http_reply_raw(r, 200, "application/pdf", pdf, len);
+		free(pdf);
+		if (!err)
+			snprintf(r->disposition, sizeof r->disposition, "attachment; filename=\"programme-%lld-outcome.pdf\"",
+				 (long long)id);
+		return err;
+	}
+	hotline_programme p;
+	json_t *items = json_array();
+	if ((err = hotline_programme_outcome(&c, id, &p, outcome_visit, items, &r->err))) {
+		json_decref(items);
+		return err;
+	}
+	if (strcmp(fmt, "xlsx") == 0) {
+		err = export_reply_xlsx(r, "programme-outcome", "节目诉求办理结果", cols, sizeof cols / sizeof cols[0], items);
+		json_decref(items);
+		return err;
+	}
+	return http_reply(r, 200, json_pack("{s:o, s:o, s:I}", "programme", programme_json(&p), "items", items, "total",
+					     (json_int_t)json_array_size(items)));
 }
 
 /* ---- departments ------------------------------------------------------- */
@@ -902,7 +1253,7 @@ hm_err hotline_stats_handler(hm_req *r)
 	f.emergency = -1;
 	f.page = 1;
 	f.page_size = 20;
-	struct list_acc acc = {json_array(), r->now};
+	struct list_acc acc = {.items = json_array(), .now = r->now};
 	int64_t overdue_total;
 	if ((err = hotline_appeal_list(&c, &f, appeal_visit, &acc, &overdue_total, &r->err))) {
 		json_decref(acc.items);
@@ -958,6 +1309,10 @@ json_t *hotline_dicts_json(void)
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(depts, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)d[i].id, "code", d[i].code,
 						       "org", d[i].org, "name", d[i].name));
+	const hotline_district *zd = hotline_districts(&n);
+	json_t *districts = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(districts, json_pack("{s:s, s:s}", "code", zd[i].code, "name", zd[i].name));
 	json_t *lines = json_array();
 	for (const char *const *l = hotline_lines; *l; l++)
 		json_array_append_new(lines, json_string(*l));
@@ -965,8 +1320,8 @@ json_t *hotline_dicts_json(void)
 	static const char *const sat[] = {"satisfied", "basically", "unsatisfied", NULL};
 	for (const char *const *s = sat; *s; s++)
 		json_array_append_new(sats, json_pack("{s:s, s:s}", "code", *s, "name", hotline_satisfaction_name(*s)));
-	return json_pack("{s:{s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o}}", "hotline", "catalog_version", v, "categories",
-			 cats, "departments", depts, "lines", lines, "channels",
+	return json_pack("{s:{s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}}", "hotline", "catalog_version", v, "categories",
+			 cats, "departments", depts, "districts", districts, "lines", lines, "channels",
 			 codes_json(hotline_channels(), hotline_channel_name), "kinds",
 			 codes_json(hotline_kinds(), hotline_kind_name), "statuses",
 			 codes_json(hotline_statuses(), hotline_status_name), "satisfaction", sats);

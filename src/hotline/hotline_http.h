@@ -31,6 +31,14 @@ hm_err hotline_missed_list_handler(hm_req *r);
 hm_err hotline_missed_create_handler(hm_req *r);
 hm_err hotline_missed_attempt_handler(hm_req *r);
 hm_err hotline_stats_handler(hm_req *r);
+hm_err hotline_appeal_reply_review_handler(hm_req *r);
+hm_err hotline_appeal_assist_opinion_handler(hm_req *r);
+hm_err hotline_dispatch_suggestion_handler(hm_req *r);
+hm_err hotline_callbacks_due_handler(hm_req *r);
+hm_err hotline_attachment_upload_handler(hm_req *r);
+hm_err hotline_attachments_list_handler(hm_req *r);
+hm_err hotline_attachment_download_handler(hm_req *r);
+hm_err hotline_programme_outcome_handler(hm_req *r);
 /* Part of the dictionaries reply: the hotline's catalogue (with its
  * version), departments, lines, channels, kinds, statuses. New reference. */
 json_t *hotline_dicts_json(void);

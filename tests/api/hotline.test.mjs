@@ -22,6 +22,7 @@ const USERS = [
   ['clerk1', 'dept_clerk', '370400', '公安局经办人'],
   ['clerk2', 'dept_clerk', '370400', '司法局经办人'],
   ['lead', 'leader', '370400', '市领导'],
+  ['head1', 'dept_head', '370400', '公安局负责人'],
 ];
 
 let seq = 0;
@@ -53,6 +54,7 @@ describe('hotline', () => {
     U = await loginAll(srv.base, USERS.map((u) => u[0]));
     expectReply(await U.sup.post(`/api/v1/hotline/departments/${POLICE}/members`, { username: 'clerk1' }), 201);
     expectReply(await U.sup.post(`/api/v1/hotline/departments/${JUSTICE}/members`, { username: 'clerk2' }), 201);
+    expectReply(await U.sup.post(`/api/v1/hotline/departments/${POLICE}/members`, { username: 'head1' }), 201);
   });
   after(() => srv?.stop());
 
@@ -71,7 +73,7 @@ describe('hotline', () => {
       registered: [],
       dispatched: [['op', 'dispatch', { department_id: POLICE }]],
       signed: [['op', 'dispatch', { department_id: POLICE }], ['clerk1', 'sign']],
-      replied: [['op', 'dispatch', { department_id: POLICE }], ['clerk1', 'sign'], ['clerk1', 'reply', { reply: '已处理' }]],
+      replied: [['op', 'dispatch', { department_id: POLICE }], ['clerk1', 'sign'], ['clerk1', 'reply', { reply: '已处理' }], ['head1', 'reply-review', { decision: 'approve' }]],
     }[state];
     for (const [who, action, body] of steps) a = await act(U[who], a.id, action, body);
     assert.equal(a.status, state);
@@ -84,7 +86,7 @@ describe('hotline', () => {
     expectReply(await U.sup.post('/api/v1/hotline/departments/999/members', { username: 'clerk1' }), 404, 'department.not_found');
     expectReply(await U.op.post(`/api/v1/hotline/departments/${POLICE}/members`, { username: 'clerk2' }), 403, 'auth.forbidden');
     const m = expectReply(await U.sup.get(`/api/v1/hotline/departments/${POLICE}/members`), 200);
-    assert.deepEqual(m.items.map((x) => x.username), ['clerk1']);
+    assert.deepEqual(m.items.map((x) => x.username), ['clerk1', 'head1']);
     const d = expectReply(await U.clerk1.get('/api/v1/hotline/departments'), 200);
     assert.deepEqual(d.mine, [POLICE]);
   });
@@ -157,6 +159,8 @@ describe('hotline', () => {
     assert.equal(a.status, 'signed');
     await act(U.clerk1, a.id, 'reply', { reply: '' }, 400, 'request.missing_field');
     a = await act(U.clerk1, a.id, 'reply', { reply: '已出警处理，噪音源已关闭' });
+    assert.equal(a.status, 'reply_review', "the head reviews the department's reply first");
+    a = await act(U.head1, a.id, 'reply-review', { decision: 'approve' });
     assert.equal(a.status, 'replied');
     assert.equal(a.replied_on_time, true);
     a = await act(U.op, a.id, 'callback', { result: 'no_answer' });
@@ -165,7 +169,7 @@ describe('hotline', () => {
     assert.equal(a.status, 'closed');
     assert.equal(a.satisfaction_name, '满意');
     assert.deepEqual(a.callbacks.map((c) => c.result), ['no_answer', 'reached']);
-    assert.deepEqual(a.events.map((e) => e.action), ['create', 'dispatch', 'sign', 'reply', 'callback_attempt', 'callback']);
+    assert.deepEqual(a.events.map((e) => e.action), ['create', 'dispatch', 'sign', 'reply', 'reply_approve', 'callback_attempt', 'callback']);
     await act(U.op, a.id, 'callback', { result: 'reached', satisfaction: 'satisfied' }, 409, 'appeal.invalid_state');
   });
 
@@ -177,6 +181,7 @@ describe('hotline', () => {
     const at = a.events.at(-1).at;
     assert.equal(a.due, await deadline(at, 'workdays=5'));
     a = await act(U.clerk1, a.id, 'reply', { reply: '再次处理' });
+    a = await act(U.head1, a.id, 'reply-review', { decision: 'approve' });
     a = await act(U.op, a.id, 'callback', { result: 'reached', satisfaction: 'unsatisfied' });
     assert.equal(a.status, 'closed', 'rework happens once');
     await act(U.clerk1, a.id, 'supervision-response', { response: '无' }, 409, 'appeal.no_open_supervision');
@@ -291,6 +296,9 @@ describe('hotline', () => {
     b = expectReply(await U.op.get(`${P}/${p.id}/board`), 200);
     assert.equal(b.waiting.length, 2, 'signed is not yet answered');
     await act(U.clerk1, onAir.id, 'reply', { reply: '已安排巡逻' });
+    b = expectReply(await U.op.get(`${P}/${p.id}/board`), 200);
+    assert.equal(b.waiting.length, 2, 'a reply under the head review is not yet answered');
+    await act(U.head1, onAir.id, 'reply-review', { decision: 'approve' });
     b = expectReply(await U.op.get(`${P}/${p.id}/board`), 200);
     assert.deepEqual(b.waiting.map((x) => x.id), [onAir2.id]);
     assert.equal(b.answered, 1);
@@ -425,7 +433,7 @@ describe('hotline', () => {
     await act(U.sup, a.id, 'supervise', { note: '请抓紧' }, 409, 'appeal.supervision_not_due');
 
     await srv.restart({ offsetSeconds: due + 3600 - Math.floor(Date.now() / 1000) });
-    U = await loginAll(srv.base, ['op', 'sup', 'clerk1', 'lead']);
+    U = await loginAll(srv.base, ['op', 'sup', 'clerk1', 'lead', 'head1']);
     const ra = await get(U.op, a.id);
     assert.equal(ra.warning, 'red');
     assert.ok(ra.time_left_seconds < 0);
@@ -437,7 +445,8 @@ describe('hotline', () => {
     assert.equal(s.appeal.supervisions[0].reason, 'overdue');
     const fin = await act(U.clerk1, a.id, 'supervision-response', { response: '已加派警力，今日办结' });
     assert.ok(fin.supervisions[0].responded_at);
-    const late = await act(U.clerk1, b.id, 'reply', { reply: '已办' });
+    await act(U.clerk1, b.id, 'reply', { reply: '已办' });
+    const late = await act(U.head1, b.id, 'reply-review', { decision: 'approve' });
     assert.equal(late.replied_on_time, false);
     const st = expectReply(await U.lead.get('/api/v1/hotline/stats'), 200);
     assert.ok(st.warnings.red >= 1);

@@ -186,7 +186,7 @@ describe('http', () => {
     assert.deepEqual(d.aid_kinds.map((a) => a.code).sort(), ['education', 'living', 'medical', 'rehab']);
     assert.deepEqual(d.services.map((a) => a.code).sort(), ['family_edu', 'legal', 'psych']);
     assert.deepEqual(d.statuses.map((s) => s.code).sort(), ['accepted', 'approved', 'paid', 'rejected', 'returned', 'reviewed', 'submitted']);
-    assert.deepEqual(d.roles.map((s) => s.code).sort(), ['admin', 'approver', 'butler', 'butler_admin', 'caseworker', 'dept_clerk', 'finance', 'hotline_operator', 'hotline_supervisor', 'leader', 'reviewer']);
+    assert.deepEqual(d.roles.map((s) => s.code).sort(), ['admin', 'approver', 'butler', 'butler_admin', 'caseworker', 'dept_clerk', 'dept_head', 'finance', 'hotline_operator', 'hotline_supervisor', 'leader', 'reviewer']);
     assert.deepEqual(d.districts.map((s) => s.code).sort(), ['370402', '370403', '370404', '370405', '370406', '370481']);
   });
 

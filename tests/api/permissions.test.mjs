@@ -41,11 +41,13 @@ function openapiRoutes() {
 const ROLE_USER = {
   caseworker: 'cw', reviewer: 'rv', approver: 'ap', finance: 'fin', admin: 'adm', leader: 'lead',
   hotline_operator: 'hop', hotline_supervisor: 'hsup', dept_clerk: 'dclerk', butler: 'bt', butler_admin: 'btadm',
+  dept_head: 'dhead',
 };
 const EXTRA_USERS = [
   ['hop', 'hotline_operator', '370400', '热线话务员'],
   ['hsup', 'hotline_supervisor', '370400', '热线督办员'],
   ['dclerk', 'dept_clerk', '370402', '承办单位经办人'],
+  ['dhead', 'dept_head', '370402', '部门负责人'],
   ['bt', 'butler', '370406', '项目管家'],
   ['btadm', 'butler_admin', '370406', '审批局管理员'],
   ['victim', 'caseworker', '370402', '被停用的用户'],

@@ -1,9 +1,14 @@
 // The citizen hotline in a real browser: an operator takes a phone appeal
-// (the caller's number masked, the audited reveal) and dispatches it to
-// 市公安局; the department clerk signs and replies; the operator calls back,
-// the caller is satisfied and the appeal closes. A call taken during 《市长上线》
-// stays on the programme board until the department answers. The leader's
-// hotline dashboard counts both. The operator's menu has no 项目管家.
+// with its district and a PDF (the caller's number masked, the audited
+// reveal, the dispatch table's suggestion) and dispatches it to 市公安局
+// with 市交通运输局 assisting; the assist clerk sees it marked 协办 and gives
+// an opinion; the lead clerk signs and replies; the department head sends
+// the reply back once and then approves it; the operator finds it on the
+// 待回访 list, calls back, the caller is satisfied and the appeal closes. A
+// call taken during 《市长上线》 is handed on the spot with a tier of 2
+// working days, stays on the board until answered, and appears in the
+// programme's outcome report. The leader's hotline dashboard counts both.
+// The operator's menu has no 项目管家.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
@@ -24,6 +29,7 @@ import {
 
 const P = 'hotline'
 const POLICE = 1 // 市公安局 in data/hotline_departments.tsv
+const TRANSPORT = 10 // 市交通运输局
 let server
 let browser
 let appealUrl = ''
@@ -34,6 +40,8 @@ const MORE = [
   ['op', 'hotline_operator', '370400', '陈话务'],
   ['sup', 'hotline_supervisor', '370400', '郑督办'],
   ['clerk', 'dept_clerk', '370400', '公安局刘经办'],
+  ['head', 'dept_head', '370400', '公安局孙科长'],
+  ['tclerk', 'dept_clerk', '370400', '交通局周经办'],
 ]
 
 // Beijing wall time as ISO 8601 with +08:00, `min` minutes from now.
@@ -48,12 +56,23 @@ before(async () => {
   const bin = process.env.HUIMIN_BIN || join(ROOT, 'huimin')
   for (const [u, role, org, name] of MORE) {
     const args = ['user', 'add', '--db', server.db, '--username', u, '--role', role, '--org', org, '--name', name]
-    const r = spawnSync(bin, [...args, '--password-stdin'], { input: `${PASSWORD}\n`, encoding: 'utf8' })
+    const r = spawnSync(bin, [...args, '--password-stdin'], {
+      input: `${PASSWORD}\n`,
+      encoding: 'utf8',
+    })
     assert.equal(r.status, 0, r.stderr)
   }
   const sup = await api(server.base, 'sup')
-  const m = await sup('POST', `/hotline/departments/${POLICE}/members`, { username: 'clerk' })
-  assert.equal(m.status, 201, JSON.stringify(m.body))
+  for (const [dept, username] of [
+    [POLICE, 'clerk'],
+    [POLICE, 'head'],
+    [TRANSPORT, 'tclerk'],
+  ]) {
+    const m = await sup('POST', `/hotline/departments/${dept}/members`, {
+      username,
+    })
+    assert.equal(m.status, 201, JSON.stringify(m.body))
+  }
   // The programme is on air now (scheduling one in the browser is a form like any other).
   const op = await api(server.base, 'op')
   const p = await op('POST', '/hotline/programmes', {
@@ -84,18 +103,32 @@ test('operator takes a phone appeal, sees the number masked, reveals it, dispatc
   await page.goto('/hotline/intake')
   await page.locator('input[data-test=intake-caller-name]').fill('王先生')
   await page.locator('input[data-test=intake-caller-phone]').fill('13812345678')
-  await page.locator('input[data-test=intake-place]').fill('市中区光明路 18 号')
+  await pickOption(page, page.locator('[data-test=intake-district]'), '市中区')
+  await page.locator('input[data-test=intake-place]').fill('光明路 18 号')
   await page
     .locator('textarea[data-test=intake-content]')
     .fill('楼下烧烤店每晚营业到凌晨两点，噪音扰民，多次劝说无果。')
   await page.locator('[data-test=intake-category]').click()
   await page.locator('.el-cascader-node', { hasText: '公安' }).first().click()
   await page.locator('.el-cascader-node', { hasText: '社会治安' }).first().click()
+  await page.locator('[data-test=intake-suggestion]', { hasText: '主办 市公安局' }).waitFor()
+  await page.locator('input[data-test=intake-file]').setInputFiles({
+    name: '现场录音整理.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'),
+  })
+  await page.locator('.el-tag', { hasText: '现场录音整理.pdf' }).waitFor()
   await shot(page, 'intake', P)
   await page.locator('[data-test=intake-submit]').click()
   await page.waitForURL(/\/hotline\/appeal\/\d+$/)
   appealUrl = new URL(page.url()).pathname
   await page.locator('[data-test=appeal-status]', { hasText: '待派单' }).waitFor()
+  await page
+    .locator('[data-test=appeal-attachment-table]', {
+      hasText: '现场录音整理.pdf',
+    })
+    .waitFor()
+  await page.locator('.el-descriptions', { hasText: '市中区 · 光明路 18 号' }).waitFor()
   assert.equal((await page.locator('[data-test=caller-phone]').innerText()).trim(), '138****5678')
   assert.ok(!(await page.content()).includes('13812345678'), 'the full number must not reach the page')
   await shot(page, 'registered', P)
@@ -107,19 +140,48 @@ test('operator takes a phone appeal, sees the number masked, reveals it, dispatc
 
   await page.locator('[data-test=act-dispatch]').click()
   const dlg = dialog(page, '派单')
-  await pickOption(page, dlg.locator('[data-test=dispatch-department]'), '市公安局')
+  // the dispatch table's lead is preselected; the operator adds a helper
+  await dlg.locator('[data-test=dispatch-suggestion]', { hasText: '主办 市公安局' }).waitFor()
+  await dlg.locator('[data-test=dispatch-department]', { hasText: '市公安局' }).waitFor()
+  await pickOption(page, dlg.locator('[data-test=dispatch-assists]'), '市交通运输局')
+  await dlg.locator('.el-dialog__title').click() // close the dropdown
   await dlg.locator('textarea[data-test=action-note]').fill('请核查处理并答复来电人')
   await shot(page, 'dispatch-dialog', P)
   await dlg.locator('[data-test=action-confirm]').click()
   await expectMessage(page, '已派单')
   await page.locator('[data-test=appeal-status]', { hasText: '待签收' }).waitFor()
   await page.locator('.due-box', { hasText: '剩余' }).waitFor()
+  await page.locator('.sub', { hasText: '协办 市交通运输局' }).waitFor()
+  await page.locator('[data-test=assists]', { hasText: '尚未提出意见' }).waitFor()
   await shot(page, 'dispatched', P)
 
   await page.goto('/hotline/appeal')
   const row = page.locator('.el-table__row', { hasText: '市公安局' }).first()
   await row.locator('.el-tag', { hasText: '待签收' }).waitFor()
   await shot(page, 'list', P)
+  assert.deepEqual(page.errors, [])
+  await page.context().close()
+})
+
+test('the assisting department sees it marked 协办 and gives its opinion; it cannot sign', async () => {
+  const page = await newPage(browser, server.base)
+  await login(page, 'tclerk')
+  await page.goto('/hotline/appeal')
+  await page.locator('[data-test=row-assist]').first().waitFor()
+  await shot(page, 'assist-queue', P)
+  await page.locator('[data-test=appeal-row-no]').first().click()
+  await page.waitForURL(appealUrl)
+  await page.locator('[data-test=my-role]', { hasText: '本单位协办' }).waitFor()
+  assert.equal(await page.locator('[data-test=act-sign]').count(), 0, 'only the lead signs')
+  await page.locator('[data-test=act-assist-opinion]').click()
+  const dlg = dialog(page, '协办意见')
+  await dlg.locator('[data-test=action-confirm]').click()
+  await dlg.locator('.el-form-item__error', { hasText: '请填写协办意见' }).waitFor()
+  await dlg.locator('textarea[data-test=action-opinion]').fill('该烧烤店占用人行道经营，已通知城管执法中队配合整治。')
+  await dlg.locator('[data-test=action-confirm]').click()
+  await expectMessage(page, '协办意见已提交')
+  await page.locator('[data-test=assist-opinion]', { hasText: '城管执法中队' }).waitFor()
+  await shot(page, 'assist-opinion', P)
   assert.deepEqual(page.errors, [])
   await page.context().close()
 })
@@ -132,6 +194,9 @@ test('the department clerk signs and replies', async () => {
   await page.waitForURL(appealUrl)
   // A clerk sees the number masked and has no reveal button.
   assert.equal(await page.locator('[data-test=reveal-phone]').count(), 0)
+  await page.locator('[data-test=my-role]', { hasText: '本单位主办' }).waitFor()
+  // the lead sees the assist's opinion
+  await page.locator('[data-test=assist-opinion]', { hasText: '城管执法中队' }).waitFor()
   await page.locator('[data-test=act-sign]').click()
   await dialog(page, '签收').locator('[data-test=action-confirm]').click()
   await expectMessage(page, '已签收')
@@ -145,8 +210,43 @@ test('the department clerk signs and replies', async () => {
     .fill('光明路派出所已出警，责令烧烤店晚 10 时后停止室外经营，并已向来电人反馈。')
   await shot(page, 'reply-dialog', P)
   await dlg.locator('[data-test=action-confirm]').click()
-  await expectMessage(page, '已答复')
+  await expectMessage(page, '已提交答复')
+  await page.locator('[data-test=appeal-status]', { hasText: '答复待审核' }).waitFor()
+  assert.equal(await page.locator('[data-test=act-reply-review]').count(), 0, 'a clerk does not review')
+  await shot(page, 'reply-review-waiting', P)
+  assert.deepEqual(page.errors, [])
+  await page.context().close()
+})
+
+test('the department head sends the reply back once, then approves it', async () => {
+  const page = await newPage(browser, server.base)
+  await login(page, 'head')
+  await page.goto(appealUrl)
+  await page.locator('[data-test=act-reply-review]').click()
+  let dlg = dialog(page, '审核答复')
+  await dlg.locator('.el-radio', { hasText: '退回修改' }).click()
+  await dlg.locator('[data-test=action-confirm]').click()
+  await dlg.locator('.el-form-item__error', { hasText: '退回修改须写明意见' }).waitFor()
+  await dlg.locator('textarea[data-test=action-note]').fill('请写明整改期限')
+  await shot(page, 'reply-review-dialog', P)
+  await dlg.locator('[data-test=action-confirm]').click()
+  await expectMessage(page, '已审核')
+  await page.locator('[data-test=appeal-status]', { hasText: '办理中' }).waitFor()
+  await page.locator('[data-test=timeline]', { hasText: '负责人退回答复' }).waitFor()
+  // the clerk rewrites through the API (its page was shown above); the head approves in the browser
+  const clerk = await api(server.base, 'clerk')
+  const id = Number(appealUrl.split('/').pop())
+  const r = await clerk('POST', `/hotline/appeals/${id}/reply`, {
+    reply: '光明路派出所已出警，责令烧烤店晚 10 时后停止室外经营，限 3 日内整改，并已向来电人反馈。',
+  })
+  assert.equal(r.status, 200, JSON.stringify(r.body))
+  await page.reload()
+  await page.locator('[data-test=act-reply-review]').click()
+  dlg = dialog(page, '审核答复')
+  await dlg.locator('[data-test=action-confirm]').click()
+  await expectMessage(page, '已审核')
   await page.locator('[data-test=appeal-status]', { hasText: '待回访' }).waitFor()
+  await page.locator('[data-test=callback-due] .el-tag').waitFor()
   await shot(page, 'replied', P)
   assert.deepEqual(page.errors, [])
   await page.context().close()
@@ -155,7 +255,12 @@ test('the department clerk signs and replies', async () => {
 test('the operator calls back; the caller is satisfied and the appeal closes', async () => {
   const page = await newPage(browser, server.base)
   await login(page, 'op')
-  await page.goto(appealUrl)
+  await page.goto('/hotline/callback')
+  await page.locator('[data-test=due-table] .el-table__row', { hasText: '市公安局' }).first().waitFor()
+  await page.locator('[data-test=due-table] [data-test=warn-yellow]').first().waitFor()
+  await shot(page, 'callbacks-due', P)
+  await page.locator('[data-test=due-callback]').first().click()
+  await page.waitForURL(appealUrl)
   await page.locator('[data-test=act-callback]').click()
   const dlg = dialog(page, '回访')
   await dlg.locator('.el-radio-button', { hasText: '满意' }).first().click()
@@ -194,12 +299,27 @@ test('a call taken on air stays on the programme board until the department answ
   assert.equal((await page.locator('[data-test=board-open]').innerText()).trim(), '1')
   await shot(page, 'board-on-air', P)
 
+  // handed to the department on the spot, with a tier of 2 working days
+  await page.locator('[data-test=board-handoff]').first().click()
+  const hand = dialog(page, '派单')
+  await hand.locator('[data-test=dispatch-department]', { hasText: '市公安局' }).waitFor()
+  await hand
+    .locator('[data-test=dispatch-tier] .el-radio-button', {
+      hasText: '2 个工作日',
+    })
+    .click()
+  await shot(page, 'board-handoff', P)
+  await hand.locator('[data-test=action-confirm]').click()
+  await expectMessage(page, '已派单')
+  await page.locator('[data-test=board-card]', { hasText: '2 个工作日' }).waitFor()
+
   // The department handles it (through the API: the clerk's pages were shown above).
   const op = await api(server.base, 'op')
   const clerk = await api(server.base, 'clerk')
+  const head = await api(server.base, 'head')
   const list = await op('GET', `/hotline/appeals?programme_id=${programmeId}`)
   const id = list.body.items[0].id
-  assert.equal((await op('POST', `/hotline/appeals/${id}/dispatch`, { department_id: POLICE })).status, 200)
+  assert.equal(list.body.items[0].programme_tier, 2)
   assert.equal((await clerk('POST', `/hotline/appeals/${id}/sign`, {})).status, 200)
   await page.reload()
   await page.locator('[data-test=board-card]', { hasText: '出生医学证明' }).waitFor()
@@ -207,11 +327,29 @@ test('a call taken on air stays on the programme board until the department answ
     reply: '可凭医院出具的出生证明补发件办理，已电话告知。',
   })
   assert.equal(r.status, 200)
+  assert.equal(
+    (
+      await head('POST', `/hotline/appeals/${id}/reply-review`, {
+        decision: 'approve',
+      })
+    ).status,
+    200,
+  )
   await page.reload()
   await page.locator('[data-test=board-answered]', { hasText: '1' }).waitFor()
   assert.equal(await page.locator('[data-test=board-card]').count(), 0)
   assert.equal((await page.locator('[data-test=board-open]').innerText()).trim(), '0')
   await shot(page, 'board-answered', P)
+
+  // after the programme: the outcome report, without the caller's name
+  await page.locator('[data-test=board-outcome]').click()
+  await page.waitForURL(`/hotline/programme/${programmeId}/outcome`)
+  await page.locator('[data-test=outcome-table]', { hasText: '出生医学证明' }).waitFor()
+  await page.locator('[data-test=outcome-answer]', { hasText: '出生证明补发件' }).waitFor()
+  assert.ok(!(await page.locator('[data-test=outcome-table]').innerText()).includes('李女士'))
+  const [pdf] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test=outcome-pdf]').click()])
+  assert.match(pdf.suggestedFilename(), /\.pdf$/)
+  await shot(page, 'outcome', P)
   assert.deepEqual(page.errors, [])
   await page.context().close()
 })

@@ -43,8 +43,15 @@ static void test_state_machine(void **state)
 	assert_string_equal(hotline_next_status("registered", HL_DISPATCH), "dispatched");
 	assert_string_equal(hotline_next_status("dispatched", HL_SIGN), "signed");
 	assert_null(hotline_next_status("dispatched", HL_REPLY)); /* sign first */
-	assert_string_equal(hotline_next_status("signed", HL_REPLY), "replied");
-	assert_string_equal(hotline_next_status("rework", HL_REPLY), "replied");
+	/* the department's reply waits for its head before the hotline sees it */
+	assert_string_equal(hotline_next_status("signed", HL_REPLY), "reply_review");
+	assert_string_equal(hotline_next_status("rework", HL_REPLY), "reply_review");
+	assert_string_equal(hotline_next_status("reply_review", HL_REPLY_APPROVE), "replied");
+	assert_string_equal(hotline_next_status("reply_review", HL_REPLY_SEND_BACK), "signed");
+	assert_null(hotline_next_status("signed", HL_REPLY_APPROVE));
+	assert_null(hotline_next_status("replied", HL_REPLY_SEND_BACK));
+	assert_null(hotline_next_status("reply_review", HL_REPLY));
+	assert_null(hotline_next_status("reply_review", HL_CALLBACK_OK));
 	assert_string_equal(hotline_next_status("dispatched", HL_RETURN), "return_requested");
 	assert_string_equal(hotline_next_status("signed", HL_RETURN), "return_requested");
 	assert_null(hotline_next_status("replied", HL_RETURN));
@@ -165,6 +172,82 @@ static void test_catalogue_and_departments(void **state)
 			assert_true(ds[i].id != ds[j].id);
 }
 
+/* data/hotline_dispatch.tsv: category × district, the most specific
+ * category first, the district's row before the wildcard. */
+static void test_dispatch_table(void **state)
+{
+	(void)state;
+	const hotline_dispatch_rule *r = hotline_dispatch_suggest("police.traffic", "370403");
+	assert_non_null(r);
+	assert_int_equal(r->lead, 1);  /* 市公安局 */
+	assert_int_equal(r->nassists, 1);
+	assert_int_equal(r->assists[0], 10); /* 市交通运输局 */
+	assert_string_equal(r->district, "*");
+	r = hotline_dispatch_suggest("gov.urban", "370402");
+	assert_int_equal(r->lead, 21); /* 市中区人民政府办公室 */
+	assert_int_equal(r->assists[0], 6);
+	r = hotline_dispatch_suggest("gov.urban", "");
+	assert_int_equal(r->lead, 6);
+	assert_int_equal(r->nassists, 0);
+	/* no own row: the parent's */
+	r = hotline_dispatch_suggest("police.household", "370481");
+	assert_string_equal(r->category, "police");
+	assert_int_equal(r->lead, 1);
+	/* a district row of another district does not apply */
+	r = hotline_dispatch_suggest("gov.other", "370402");
+	assert_int_equal(r->lead, 21);
+	r = hotline_dispatch_suggest("gov.other", "");
+	assert_string_equal(r->category, "gov");
+	assert_null(hotline_dispatch_suggest("nothing", ""));
+	/* every current category has a rule */
+	size_t n;
+	const hotline_category *all = hotline_categories(&n);
+	for (size_t i = 0; i < n; i++)
+		if (hotline_category_current(all[i].code))
+			assert_non_null(hotline_dispatch_suggest(all[i].code, ""));
+	assert_true(hotline_district_valid("370406"));
+	assert_false(hotline_district_valid("370401")); /* the 市辖区 placeholder */
+	assert_false(hotline_district_valid("370400"));
+	assert_false(hotline_district_valid("110000"));
+	assert_string_equal(hotline_district_name("370481"), "滕州市");
+	const hotline_district *zd = hotline_districts(&n);
+	assert_int_equal(n, 6);
+	assert_string_equal(zd[0].code, "370402");
+	assert_string_equal(zd[0].name, "市中区");
+	assert_string_equal(zd[5].code, "370481");
+	assert_string_equal(hotline_district_name(""), "");
+}
+
+/* The outcome report's redaction: long digit runs (phones, ID numbers) and
+ * the caller's name go; short numbers and everything else stay. */
+static void test_redact(void **state)
+{
+	(void)state;
+	char out[256];
+	assert_string_equal(hotline_redact("电话13912345678，请回电", "", out, sizeof out), "电话＊＊＊，请回电");
+	assert_string_equal(hotline_redact("座机0632-3311161或 0632 331 1161", "", out, sizeof out), "座机＊＊＊或 ＊＊＊");
+	assert_string_equal(hotline_redact("身份证37040220150304123X号", "", out, sizeof out), "身份证＊＊＊号");
+	assert_string_equal(hotline_redact("身份证37040220150304123x", "", out, sizeof out), "身份证＊＊＊");
+	/* full-width digits and check character */
+	assert_string_equal(hotline_redact("号码１３９１２３４５６７８", "", out, sizeof out), "号码＊＊＊");
+	assert_string_equal(hotline_redact("３７０４０２２０１５０３０４１２３Ｘ", "", out, sizeof out), "＊＊＊");
+	/* short numbers are not personal: house numbers, dates, amounts */
+	assert_string_equal(hotline_redact("临山路12号，2024年3月20日，罚款200元", "", out, sizeof out),
+			    "临山路12号，2024年3月20日，罚款200元");
+	assert_string_equal(hotline_redact("123456", "", out, sizeof out), "123456");
+	assert_string_equal(hotline_redact("1234567", "", out, sizeof out), "＊＊＊");
+	/* a trailing hyphen is not part of the run */
+	assert_string_equal(hotline_redact("1234567-", "", out, sizeof out), "＊＊＊-");
+	/* the caller's own name */
+	assert_string_equal(hotline_redact("我是李建国，李建国的家", "李建国", out, sizeof out), "我是某某，某某的家");
+	assert_string_equal(hotline_redact("李", "李", out, sizeof out), "李"); /* one character is not a name */
+	assert_string_equal(hotline_redact("", "李建国", out, sizeof out), "");
+	/* a small buffer never ends in a cut character */
+	char small[8];
+	hotline_redact("电话13912345678", "", small, sizeof small);
+	assert_string_equal(small, "电话");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -175,6 +258,8 @@ int main(void)
 		cmocka_unit_test(test_phone_masking_and_validation),
 		cmocka_unit_test(test_repeats),
 		cmocka_unit_test(test_catalogue_and_departments),
+		cmocka_unit_test(test_dispatch_table),
+		cmocka_unit_test(test_redact),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

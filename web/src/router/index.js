@@ -168,6 +168,23 @@ export const menuRoutes = [
         meta: { title: '节目看板', hidden: true, active: '/hotline/programme', perms: ['hotline:appeal:read'] },
       },
       {
+        path: 'programme/:id(\\d+)/outcome',
+        name: 'HotlineProgrammeOutcome',
+        component: () => import('@/views/hotline/programme/outcome.vue'),
+        meta: {
+          title: '节目办理结果',
+          hidden: true,
+          active: '/hotline/programme',
+          perms: ['hotline:programme:report'],
+        },
+      },
+      {
+        path: 'callback',
+        name: 'HotlineCallback',
+        component: () => import('@/views/hotline/callback/index.vue'),
+        meta: { title: '待回访', icon: 'PhoneFilled', perms: ['hotline:callback'] },
+      },
+      {
         path: 'missed',
         name: 'HotlineMissed',
         component: () => import('@/views/hotline/missed/index.vue'),

@@ -78,3 +78,45 @@ export function listDuplicates(id, opts = {}) {
 export function mergeAppeal(id, data, opts = {}) {
   return write(`/hotline/appeals/${id}/merge`, data, opts)
 }
+
+// The department head's review of its clerk's reply.
+// data: { decision: "approve" | "send_back", note }
+export function reviewReply(id, data, opts = {}) {
+  return write(`/hotline/appeals/${id}/reply-review`, data, opts)
+}
+
+// An assisting department's opinion (协办意见) for the lead department. data: { opinion }
+export function giveAssistOpinion(id, data, opts = {}) {
+  return write(`/hotline/appeals/${id}/assist-opinion`, data, opts)
+}
+
+// The dispatch table's lead and assists for category × district.
+export function dispatchSuggestion(query, opts = {}) {
+  return request({ url: '/hotline/dispatch-suggestion', method: 'GET', params: query, ...opts })
+}
+
+// 待回访: replied appeals, soonest callback first. query: { warning, district, page, page_size }
+export function listCallbacksDue(query) {
+  return request({ url: '/hotline/callbacks-due', method: 'GET', params: query })
+}
+
+// The file is the body; its bytes decide the type (PDF, JPEG, PNG).
+export function uploadAppealAttachment(id, file, opts = {}) {
+  return request({
+    url: `/hotline/appeals/${id}/attachments`,
+    method: 'POST',
+    params: { filename: file.name },
+    body: file,
+    headers: { 'Content-Type': file.type || 'application/octet-stream' },
+    ...opts,
+  })
+}
+
+export function listAppealAttachments(id, opts = {}) {
+  return request({ url: `/hotline/appeals/${id}/attachments`, method: 'GET', ...opts })
+}
+
+// For download(); each download is written to the audit trail.
+export function appealAttachmentPath(id, attachmentId) {
+  return `/hotline/appeals/${id}/attachments/${attachmentId}/content`
+}

@@ -24,3 +24,13 @@ export function createProgramme(data, opts = {}) {
 export function getProgrammeBoard(id, opts = {}) {
   return request({ url: `/hotline/programmes/${id}/board`, method: 'GET', ...opts })
 }
+
+// After the programme: every appeal taken on air and its answer, without
+// personal data. { programme, items, total }; format xlsx / pdf via download().
+export function getProgrammeOutcome(id, opts = {}) {
+  return request({ url: `/hotline/programmes/${id}/outcome`, method: 'GET', ...opts })
+}
+
+export function programmeOutcomePath(id) {
+  return `/hotline/programmes/${id}/outcome`
+}

@@ -14,6 +14,7 @@ import {
   ChatDotRound,
   House,
 } from '@element-plus/icons-vue'
+import { PhoneFilled } from '@element-plus/icons-vue'
 
 export default {
   DataAnalysis,
@@ -35,4 +36,5 @@ export default {
   Connection,
   ChatDotRound,
   House,
+  PhoneFilled,
 }

@@ -14,6 +14,7 @@ export const hotlineDict = reactive({
   kinds: [],
   statuses: [],
   satisfaction: [],
+  districts: [],
   catalog_version: 0,
 })
 
@@ -24,6 +25,7 @@ export function ensureHotlineDict() {
   if (!pending)
     pending = getDicts()
       .then((d) => {
+        // d.hotline.districts: Zaozhuang's districts by division name (not the federations' org names)
         Object.assign(hotlineDict, d.hotline || {}, { loaded: true })
         return hotlineDict
       })
@@ -60,6 +62,7 @@ export const STATUS_TYPES = {
   dispatched: 'warning',
   signed: 'primary',
   return_requested: 'danger',
+  reply_review: 'warning',
   replied: 'primary',
   rework: 'warning',
   closed: 'success',
@@ -71,6 +74,7 @@ export const STATUS_COLORS = {
   dispatched: '#e6a23c',
   signed: '#1f6fd1',
   return_requested: '#f56c6c',
+  reply_review: '#b88230',
   replied: '#5b8ff9',
   rework: '#d68a2e',
   closed: '#2e8b57',
@@ -110,11 +114,23 @@ export const EVENT_NAMES = {
   supervision_response: '督办反馈',
   merge: '并入主诉求',
   merged_in: '合并重复诉求',
+  reply_approve: '负责人审核通过',
+  reply_send_back: '负责人退回答复',
+  assist_opinion: '协办意见',
+  attachment: '上传附件',
+}
+
+// Live programme handoff tiers (working days to reply).
+export const TIERS = [2, 5, 10]
+
+export function districtName(code) {
+  const d = (hotlineDict.districts || []).find((x) => x.code === code)
+  return d ? d.name : code || ''
 }
 
 export function eventType(action) {
   if (['callback', 'answer'].includes(action)) return 'success'
-  if (['return', 'rework', 'supervise', 'extension_refuse'].includes(action)) return 'danger'
+  if (['return', 'rework', 'supervise', 'extension_refuse', 'reply_send_back'].includes(action)) return 'danger'
   if (['extension_request', 'callback_attempt', 'view_phone'].includes(action)) return 'warning'
   return 'primary'
 }
