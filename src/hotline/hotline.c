@@ -497,12 +497,14 @@ void hotline_appeal_canonical(const hotline_appeal *a, char *buf, size_t n)
 {
 	snprintf(buf, n,
 		 "appeal|%lld|%s|%s|%lld|%s|%d|%s|%s|%s|%s|%s|%d|%d|%s|%s|%lld|%lld|%lld|%lld|%d|%d|%s|%lld|%d|%d|%s|%lld|"
-		 "%lld",
+		 "%lld|%s|%d|%lld|%lld|%lld|%lld",
 		 (long long)a->id, a->channel, a->line, (long long)a->programme_id, a->kind, a->anonymous, a->caller_name,
 		 a->caller_phone, a->place, a->content, a->category, a->catalog_version, a->emergency, a->status,
 		 a->answer, (long long)a->department_id, (long long)a->dispatched_at, (long long)a->signed_at,
 		 (long long)a->due, a->due_in_hours, a->extended_workdays, a->reply, (long long)a->replied_at,
-		 a->return_count, a->rework_count, a->satisfaction, (long long)a->main_id, (long long)a->closed_at);
+		 a->return_count, a->rework_count, a->satisfaction, (long long)a->main_id, (long long)a->closed_at,
+		 a->district, a->programme_tier, (long long)a->callback_due, (long long)a->replied_by,
+		 (long long)a->reply_reviewed_by, (long long)a->reply_reviewed_at);
 }
 
 /* ---- appeals ----------------------------------------------------------- */
@@ -1420,13 +1422,23 @@ struct pdf_acc {
 	int n;
 };
 
+/* Beijing time to the minute, as read aloud: 2024-03-20 07:20. */
+static char *minute_text(int64_t t, char *buf, size_t n)
+{
+	char iso[40];
+	hm_time_format(t, iso, sizeof iso); /* 2024-03-20T07:20:00+08:00 */
+	snprintf(buf, n, "%.10s %.5s", iso, iso + 11);
+	return buf;
+}
+
 static void outcome_pdf_row(const hotline_outcome_row *row, void *arg)
 {
 	struct pdf_acc *acc = arg;
 	const hotline_category *cat = hotline_category_find(row->category);
 	const hotline_department *dept = hotline_department_find(row->department_id);
 	char head[700], body[9000], ans[9000], when[40] = "";
-	if (acc->y > 250) {
+	/* a row starts on a fresh page when little room is left */
+	if (acc->y > 240) {
 		pdf_page_next(acc->d);
 		acc->y = 20;
 	}
@@ -1437,8 +1449,10 @@ static void outcome_pdf_row(const hotline_outcome_row *row, void *arg)
 	snprintf(body, sizeof body, "诉求：%s", row->content);
 	acc->y += pdf_text(acc->d, 24, acc->y, 166, 10, PDF_LEFT, body) + 1;
 	if (row->answered_at)
-		hm_time_format(row->answered_at, when, sizeof when);
-	snprintf(ans, sizeof ans, "承办单位：%s　状态：%s%s%s%s%s", dept ? dept->name : "尚未派单", hotline_status_name(row->status),
+		minute_text(row->answered_at, when, sizeof when);
+	/* no department and an answer: a consultation the hotline answered on the spot */
+	const char *who = dept ? dept->name : row->answer[0] ? "热线当场答复" : "尚未派单";
+	snprintf(ans, sizeof ans, "承办单位：%s　状态：%s%s%s%s%s", who, hotline_status_name(row->status),
 		 row->answer[0] ? "\n答复：" : "", row->answer, when[0] ? "（" : "", when[0] ? when : "");
 	if (when[0])
 		snprintf(ans + strlen(ans), sizeof ans - strlen(ans), "）");
@@ -1459,8 +1473,8 @@ hm_err hotline_outcome_pdf(const hotline_ctx *c, int64_t programme_id, char **ou
 	pdf_text(d, 20, 18, 170, 18, PDF_CENTER | PDF_BOLD, "直播节目诉求办理结果");
 	snprintf(line, sizeof line, "%s", p.title);
 	pdf_text(d, 20, 30, 170, 12, PDF_CENTER, line);
-	snprintf(line, sizeof line, "播出时间：%s 至 %s　上线嘉宾：%s", hm_time_format(p.starts_at, from, sizeof from),
-		 hm_time_format(p.ends_at, to, sizeof to), p.guests);
+	snprintf(line, sizeof line, "播出时间：%s 至 %s　上线嘉宾：%s", minute_text(p.starts_at, from, sizeof from),
+		 minute_text(p.ends_at, to, sizeof to) + 11, p.guests);
 	double h = pdf_text(d, 20, 38, 170, 10, PDF_CENTER, line);
 	pdf_line(d, 20, 40 + h, 190, 40 + h, 0.6);
 	struct pdf_acc acc = {d, 44 + h, 0};

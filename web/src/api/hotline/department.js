@@ -10,7 +10,7 @@ export function listDepartmentMembers(id) {
   return request({ url: `/hotline/departments/${id}/members`, method: 'GET' })
 }
 
-// data: { username } (a user with the 承办单位经办人 role)
+// data: { username } (a user with the 承办单位经办人 or 部门负责人 role)
 export function addDepartmentMember(id, data, opts = {}) {
   return request({
     url: `/hotline/departments/${id}/members`,
