@@ -255,6 +255,8 @@ describe('hotline flow', () => {
     expectReply(await U.op.raw('POST', `${A}/${a.id}/attachments`, { rawBody: PDF, contentType: 'application/pdf' }), 400, 'request.missing_field', 'filename');
     expectReply(await up(U.cj, a.id, PDF, 'a.pdf'), 404, 'appeal.not_found');
     expectReply(await up(U.lead, a.id, PDF, 'a.pdf'), 403, 'auth.forbidden');
+    expectReply(await U.op.raw('POST', `${A}/${a.id}/attachments?filename=a.pdf`, { rawBody: PDF, contentType: 'application/pdf', noCsrf: true }), 403, 'auth.csrf_invalid');
+    expectReply(await U.op.raw('POST', `${A}/${a.id}/attachments?filename=a.pdf&doc_type=x`, { rawBody: PDF, contentType: 'application/pdf' }), 400, 'request.invalid_query');
     assert.equal(count(), '0', 'a refused upload stored a row');
     const pdf = expectReply(await up(U.op, a.id, PDF, '来电记录.pdf', 'application/pdf'), 201).attachment;
     assert.equal(pdf.content_type, 'application/pdf');

@@ -374,13 +374,15 @@ describe('hotline', () => {
       { name: 'extension', as: 'clerk1', path: () => `${A}/${T.signed2.id}/extension`, body: () => ({ workdays: 10, reason: '复杂' }), wrongType: ['workdays', '10'], tooLong: ['reason', 'x'.repeat(501)] },
       { name: 'return', as: 'clerk1', path: () => `${A}/${T.dispatched2.id}/return`, body: () => ({ reason: '非本单位' }), wrongType: ['reason', 1], tooLong: ['reason', 'x'.repeat(501)] },
       { name: 'callback', as: 'op', path: () => `${A}/${T.replied.id}/callback`, body: () => ({ result: 'reached', satisfaction: 'satisfied' }), wrongType: ['satisfaction', 1], tooLong: ['note', 'x'.repeat(501)] },
+      { name: 'reply-review', as: 'head1', path: () => `${A}/${T.review.id}/reply-review`, body: () => ({ decision: 'approve', note: '同意' }), wrongType: ['decision', 1], tooLong: ['note', 'x'.repeat(501)] },
+      { name: 'assist-opinion', as: 'clerk2', path: () => `${A}/${T.assisted.id}/assist-opinion`, body: () => ({ opinion: '司法所可参与调解' }), wrongType: ['opinion', 1], tooLong: ['opinion', 'x'.repeat(1001)], status: 201 },
       { name: 'merge', as: 'op', path: () => `${A}/${T.registered2.id}/merge`, body: () => ({ main_id: T.registered.id }), wrongType: ['main_id', 'x'] },
       { name: 'caller-phone', as: 'op', path: () => `${A}/${T.registered.id}/caller-phone`, body: () => ({}) },
       { name: 'POST /programmes', as: 'op', path: () => P, body: () => ({ title: '节目', starts_at: '2024-03-20T07:20:00+08:00', ends_at: '2024-03-20T08:30:00+08:00', guests: '嘉宾', scope: ['police'] }), wrongType: ['scope', 'police'], tooLong: ['title', '节'.repeat(61)], status: 201 },
       { name: 'POST /missed-calls', as: 'op', path: () => '/api/v1/hotline/missed-calls', body: () => ({ line: '0632-3311161', caller_phone: '13800001234', missed_at: '2024-03-20T07:21:00+08:00' }), wrongType: ['caller_phone', 13800001234], tooLong: ['caller_phone', '1'.repeat(21)], status: 201 },
     ];
     async function snapshot() {
-      const ids = ['registered', 'registered2', 'dispatched', 'dispatched2', 'signed', 'signed2', 'replied'].map((k) => T[k].id);
+      const ids = ['registered', 'registered2', 'dispatched', 'dispatched2', 'signed', 'signed2', 'replied', 'review', 'assisted'].map((k) => T[k].id);
       return {
         appeals: await Promise.all(ids.map(async (id) => still(await get(U.sup, id)))),
         total: expectReply(await U.sup.get(`${A}?page_size=1`), 200).total,
@@ -396,6 +398,10 @@ describe('hotline', () => {
       T.signed = await appealIn('signed');
       T.signed2 = await appealIn('signed');
       T.replied = await appealIn('replied');
+      T.review = await appealIn('signed');
+      T.review = await act(U.clerk1, T.review.id, 'reply', { reply: '待负责人审核' });
+      T.assisted = await create();
+      T.assisted = await act(U.op, T.assisted.id, 'dispatch', { department_id: POLICE, assists: ['city_justice'] });
     });
     for (const rt of routes) {
       it(rt.name, async () => {
