@@ -7,6 +7,7 @@
 #include "fund/care_http.h"
 #include "fund/fund_http.h"
 #include "hotline/hotline_http.h"
+#include "hotline/hotline_search_http.h"
 #include "http/core_http.h"
 #include "http/server.h"
 #include "http/session.h"
@@ -161,6 +162,7 @@ const hm_route hm_routes[] = {
 	{"POST", "/api/v1/hotline/missed-calls/{id}/attempts", hotline_missed_attempt_handler, W, "hotline:callback",
 	 "记录回拨"},
 	{"GET", "/api/v1/hotline/stats", hotline_stats_handler, RO, "hotline:stats:read", "热线数据看板"},
+	{"GET", "/api/v1/hotline/search", hotline_search_handler, RO, "hotline:appeal:read", "诉求全文检索（内容、地点、答复）"},
 	/* ---- project butler ---- */
 	{"GET", "/api/v1/butler/catalogue", butler_catalogue_handler, RO, "butler:project:read", "审批事项目录和规则（材料、流程、时限、依据）"},
 	{"GET", "/api/v1/butler/teams", butler_teams_list_handler, RO, "butler:project:read", "项目管家团队列表"},
