@@ -30,7 +30,6 @@ hm_err hotline_department_member_add_handler(hm_req *r);
 hm_err hotline_missed_list_handler(hm_req *r);
 hm_err hotline_missed_create_handler(hm_req *r);
 hm_err hotline_missed_attempt_handler(hm_req *r);
-hm_err hotline_stats_handler(hm_req *r);
 /* Part of the dictionaries reply: the hotline's catalogue (with its
  * version), departments, lines, channels, kinds, statuses. New reference. */
 json_t *hotline_dicts_json(void);
