@@ -1,4 +1,5 @@
--- Full-text search over the hotline's appeals (issue 7 item 7): what the
+-- Full-text search over the hotline's appeals (issue 7 item 7), and an
+-- index for its figures (item 8, at the end): what the
 -- caller asked (content), where (place), the department's reply and the
 -- answer given at intake to a consultation. An FTS5 index with external
 -- content: the text lives only in hotline_appeals, the index holds tokens
@@ -47,3 +48,10 @@ END;
 
 -- The appeals taken before this migration.
 INSERT INTO hotline_appeals_fts (hotline_appeals_fts) VALUES ('rebuild');
+
+-- The figures (src/hotline/hotline_stats.c) read these columns of every
+-- appeal of a period: a covering index lets them skip the appeals' text,
+-- which is most of each row (at a million appeals, 60 MB instead of 700).
+CREATE INDEX hotline_appeals_figures ON hotline_appeals(created_at, channel, category, district, department_id,
+	status, dispatched_at, signed_at, replied_at, replied_on_time, satisfaction, return_count, extended_workdays,
+	main_id);
