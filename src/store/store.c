@@ -164,8 +164,9 @@ static hm_db *conn_open(hm_store *s, bool create, hm_error *e)
 		return NULL;
 	}
 	/* The hotline's full-text index (db/migrations/0017_hotline_search.sql)
-	 * is tokenized by hm_cjk: every connection that reads or writes
-	 * hotline_appeals needs it, read-only ones (verify) included. */
+	 * is tokenized by hm_cjk and kept in step by triggers that call
+	 * hm_hotline_fts: every connection that reads or writes hotline_appeals
+	 * needs both, read-only ones (verify) included. */
 	if (cjk_tokenizer_register(db->h) != SQLITE_OK) {
 		hm_failf(e, HM_E_INTERNAL, NULL, "无法注册中文分词器：%s", sqlite3_errmsg(db->h));
 		sqlite3_close(db->h);
