@@ -1284,13 +1284,6 @@ hm_err hotline_missed_get(const hotline_ctx *c, int64_t id, hotline_missed_call 
 	return hotline_db_missed_get(c->db, id, out, e);
 }
 
-/* ---- figures ----------------------------------------------------------- */
-
-hm_err hotline_stats_get(const hotline_ctx *c, hotline_stats *out, hm_error *e)
-{
-	return hotline_db_stats(c->db, hotline_scope(c->user), c->now, hotline_yellow_bound(c->cal, c->now), out, e);
-}
-
 /* ---- attachments ------------------------------------------------------- */
 
 hm_err hotline_attachment_upload(const hotline_ctx *c, const char *data_dir, int64_t appeal_id, const char *filename,

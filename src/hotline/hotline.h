@@ -446,20 +446,6 @@ hm_err hotline_missed_list(const hotline_ctx *c, const char *status, int page, i
 			   void *arg, int64_t *total, hm_error *e);
 hm_err hotline_missed_get(const hotline_ctx *c, int64_t id, hotline_missed_call *out, hm_error *e);
 
-/* ---- figures ----------------------------------------------------------- */
-
-typedef struct hotline_count {
-	char code[48];
-	int64_t count;
-} hotline_count;
-typedef struct hotline_stats {
-	hotline_count by_status[8], by_channel[4], by_category[HOTLINE_CAT_MAX], by_department[HOTLINE_DEPT_MAX];
-	int nstatus, nchannel, ncategory, ndepartment;
-	int64_t total, replied, replied_on_time, rated, satisfied, basically, unsatisfied;
-	int64_t returned, extended, merged, yellow, red;
-} hotline_stats;
-hm_err hotline_stats_get(const hotline_ctx *c, hotline_stats *out, hm_error *e);
-
 /* A canonical text of an appeal, digested into the audit trail. */
 void hotline_appeal_canonical(const hotline_appeal *a, char *buf, size_t n);
 

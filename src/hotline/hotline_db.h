@@ -84,8 +84,6 @@ hm_err hotline_db_missed_save(hm_db *db, const hotline_missed_call *m, hm_error 
 hm_err hotline_db_missed_list(hm_db *db, const char *status, int page, int size, hotline_missed_visit visit, void *arg,
 			      int64_t *total, hm_error *e);
 
-hm_err hotline_db_stats(hm_db *db, int64_t scope, int64_t now, int64_t yellow_bound, hotline_stats *out, hm_error *e);
-
 /* Reseal callers' phones not sealed with the active key; count those that
  * cannot be opened (for verify). */
 hm_err hotline_seal_pending(hm_db *db, int64_t *count, hm_error *e);

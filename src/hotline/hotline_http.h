@@ -30,7 +30,6 @@ hm_err hotline_department_member_add_handler(hm_req *r);
 hm_err hotline_missed_list_handler(hm_req *r);
 hm_err hotline_missed_create_handler(hm_req *r);
 hm_err hotline_missed_attempt_handler(hm_req *r);
-hm_err hotline_stats_handler(hm_req *r);
 hm_err hotline_appeal_reply_review_handler(hm_req *r);
 hm_err hotline_appeal_assist_opinion_handler(hm_req *r);
 hm_err hotline_dispatch_suggestion_handler(hm_req *r);

@@ -7,6 +7,8 @@
 #include "fund/care_http.h"
 #include "fund/fund_http.h"
 #include "hotline/hotline_http.h"
+#include "hotline/hotline_search_http.h"
+#include "hotline/hotline_stats_http.h"
 #include "http/core_http.h"
 #include "http/server.h"
 #include "http/session.h"
@@ -177,6 +179,9 @@ const hm_route hm_routes[] = {
 	 "hotline:appeal:read", "下载诉求附件"},
 	{"GET", "/api/v1/hotline/programmes/{id}/outcome", hotline_programme_outcome_handler, RO, "hotline:programme:report",
 	 "节目诉求办理结果"},
+	{"GET", "/api/v1/hotline/stats/public", hotline_stats_public_handler, RO, "hotline:stats:read",
+	 "热线公开统计（不含个人信息，少于 3 件不公开；可导出 Excel）"},
+	{"GET", "/api/v1/hotline/search", hotline_search_handler, RO, "hotline:appeal:read", "诉求全文检索（内容、地点、答复）"},
 	/* ---- project butler ---- */
 	{"GET", "/api/v1/butler/catalogue", butler_catalogue_handler, RO, "butler:project:read", "审批事项目录和规则（材料、流程、时限、依据）"},
 	{"GET", "/api/v1/butler/teams", butler_teams_list_handler, RO, "butler:project:read", "项目管家团队列表"},

@@ -14,6 +14,7 @@
 #include "core/crypt.h"
 #include "core/embedded.h"
 #include "core/log.h"
+#include "store/cjk_tokenizer.h"
 
 #define STMT_SLOTS 1024 /* literal statements per connection (about 250 today) */
 #define DYN_SLOTS 64    /* statements assembled at run time, by their text */
@@ -158,6 +159,16 @@ static hm_db *conn_open(hm_store *s, bool create, hm_error *e)
 	static const char pragmas_ro[] = "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;";
 	if (db_exec(db, s->read_only ? pragmas_ro : pragmas, e) != HM_OK) {
 		hm_failf(e, e ? e->err : HM_E_INTERNAL, NULL, "无法初始化数据库 %s：%s", s->path, sqlite3_errmsg(db->h));
+		sqlite3_close(db->h);
+		free(db);
+		return NULL;
+	}
+	/* The hotline's full-text index (db/migrations/0017_hotline_search.sql)
+	 * is tokenized by hm_cjk and kept in step by triggers that call
+	 * hm_hotline_fts: every connection that reads or writes hotline_appeals
+	 * needs both, read-only ones (verify) included. */
+	if (cjk_tokenizer_register(db->h) != SQLITE_OK) {
+		hm_failf(e, HM_E_INTERNAL, NULL, "无法注册中文分词器：%s", sqlite3_errmsg(db->h));
 		sqlite3_close(db->h);
 		free(db);
 		return NULL;

@@ -150,6 +150,12 @@ export const menuRoutes = [
         meta: { title: '诉求列表', icon: 'Tickets', perms: ['hotline:appeal:read'] },
       },
       {
+        path: 'search',
+        name: 'HotlineSearch',
+        component: () => import('@/views/hotline/search/index.vue'),
+        meta: { title: '诉求检索', icon: 'Document', perms: ['hotline:appeal:read'] },
+      },
+      {
         path: 'appeal/:id(\\d+)',
         name: 'HotlineAppealDetail',
         component: () => import('@/views/hotline/appeal/detail.vue'),
