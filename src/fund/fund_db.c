@@ -607,22 +607,29 @@ hm_err fund_db_stats(hm_db *db, int64_t scope, fund_stats *out, hm_error *e)
 		out->monthly[i].income = db_col_int(st, 0);
 		out->monthly[i].expense = db_col_int(st, 1);
 	}
-	if ((err = counts(db, "SELECT status, count(*) FROM applications WHERE ($1 = 0 OR org_id = $1) GROUP BY status ORDER BY status",
+	/* the application figures come from the counters that triggers keep
+	 * in the same transaction as every write (migration 0018): a few
+	 * hundred rows, whatever the number of applications */
+	if ((err = counts(db,
+			  "SELECT code, sum(n) FROM application_counts WHERE kind = 'status' AND ($1 = 0 OR org_id = $1)"
+			  " GROUP BY code HAVING sum(n) > 0 ORDER BY code",
 			  scope, out->by_status, &out->nstatus, e)) ||
 	    (err = counts(db,
-			  "SELECT o.code, count(a.id) FROM orgs o LEFT JOIN applications a ON a.org_id = o.id"
-			  " WHERE o.level = 'district' AND ($1 = 0 OR o.id = $1) GROUP BY o.code ORDER BY o.code",
+			  "SELECT o.code, coalesce((SELECT sum(c.n) FROM application_counts c WHERE c.org_id = o.id"
+			  " AND c.kind = 'status'), 0) FROM orgs o WHERE o.level = 'district' AND ($1 = 0 OR o.id = $1)"
+			  " ORDER BY o.code",
 			  scope, out->by_district, &out->ndistrict, e)) ||
 	    (err = counts(db,
-			  "SELECT k.category, count(*) FROM applications a JOIN child_categories k ON k.child_id = a.child_id"
-			  " WHERE ($1 = 0 OR a.org_id = $1) GROUP BY k.category ORDER BY k.category",
+			  "SELECT code, sum(n) FROM application_counts WHERE kind = 'category' AND ($1 = 0 OR org_id = $1)"
+			  " GROUP BY code HAVING sum(n) > 0 ORDER BY code",
 			  scope, out->by_category, &out->ncategory, e)))
 		return err;
 	hm_stmt *st = db_stmt(db,
-			      "SELECT count(*), coalesce(sum(CASE WHEN decided_at <= decision_due THEN 1 ELSE 0 END), 0),"
-			      " coalesce(sum(CASE WHEN emergency = 1 AND paid_at IS NOT NULL THEN 1 ELSE 0 END), 0),"
-			      " coalesce(sum(CASE WHEN emergency = 1 AND paid_at IS NOT NULL AND paid_at <= payment_due THEN 1 ELSE 0 END), 0)"
-			      " FROM applications WHERE ($1 = 0 OR org_id = $1) AND decided_at IS NOT NULL",
+			      "SELECT coalesce(sum(CASE WHEN kind = 'decided' AND code = 'total' THEN n END), 0),"
+			      " coalesce(sum(CASE WHEN kind = 'decided' AND code = 'on_time' THEN n END), 0),"
+			      " coalesce(sum(CASE WHEN kind = 'emergency_paid' AND code = 'total' THEN n END), 0),"
+			      " coalesce(sum(CASE WHEN kind = 'emergency_paid' AND code = 'on_time' THEN n END), 0)"
+			      " FROM application_counts WHERE kind IN ('decided', 'emergency_paid') AND ($1 = 0 OR org_id = $1)",
 			      e);
 	if (!st)
 		return e->err;
@@ -634,4 +641,24 @@ hm_err fund_db_stats(hm_db *db, int64_t scope, fund_stats *out, hm_error *e)
 	out->emergencies_paid = db_col_int(st, 2);
 	out->emergencies_on_time = db_col_int(st, 3);
 	return HM_OK;
+}
+
+hm_err fund_db_counts_verify(hm_db *db, hm_error *e)
+{
+	/* both ways: a counter no application accounts for, and a key of some
+	 * application whose counter disagrees or is missing */
+	hm_stmt *st = db_stmt(db,
+			      "SELECT org_id, kind, code, n FROM (SELECT org_id, kind, code, n FROM application_counts WHERE n <> 0"
+			      " EXCEPT SELECT org_id, kind, code, count(*) FROM application_count_keys GROUP BY 1, 2, 3)"
+			      " UNION ALL SELECT org_id, kind, code, n FROM (SELECT org_id, kind, code, count(*) AS n"
+			      " FROM application_count_keys GROUP BY 1, 2, 3"
+			      " EXCEPT SELECT org_id, kind, code, n FROM application_counts) LIMIT 1",
+			      e);
+	if (!st)
+		return e->err;
+	int rc = db_step(st);
+	if (rc == DB_ROW)
+		return hm_failf(e, HM_E_INTERNAL, NULL, "申请统计计数（机构 #%lld，%s %s）与申请记录不符",
+				(long long)db_col_int(st, 0), db_col_text(st, 1), db_col_text(st, 2));
+	return rc == DB_DONE ? HM_OK : db_error(db, e);
 }
