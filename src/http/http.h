@@ -63,6 +63,10 @@ struct hm_req {
 	void (*on_commit)(hm_req *r);
 	void *commit_arg;
 	void *conn;              /* struct MHD_Connection *, for headers */
+	/* the caller's session (session.c): a write's handler runs on the
+	 * writer thread, so this lives in the request, not in the thread */
+	char session_token[65];  /* "" when none */
+	char session_csrf[65];
 };
 
 /* Set the JSON reply (steals j) and status; returns HM_OK. */
