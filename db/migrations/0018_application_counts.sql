@@ -90,3 +90,11 @@ CREATE TRIGGER application_counts_category_update AFTER UPDATE ON child_categori
 		GROUP BY org_id
 		ON CONFLICT (org_id, kind, code) DO UPDATE SET n = n + excluded.n;
 END;
+
+-- The overdue view within a district (the dashboard of a district user):
+-- the two kinds of lateness as index ranges of that district, read as a
+-- union (src/fund/fund_db.c). The first index also serves what
+-- applications_org_status did (its prefix), which goes.
+CREATE INDEX applications_org_status_due ON applications(org_id, status, decision_due);
+CREATE INDEX applications_org_emergency_payment_due ON applications(org_id, emergency, status, payment_due);
+DROP INDEX applications_org_status;

@@ -485,9 +485,62 @@ static void app_where_bind(hm_stmt *st, const app_where *w)
 	}
 }
 
+/* A district's overdue view (overdue alone, as its dashboard asks) as a
+ * union of two covering index ranges of the district, one per kind of
+ * lateness. With the generic WHERE SQLite walks the district's whole
+ * org_id range and reads every row (3 s for a district of the 1M set with
+ * 45k overdue); this way it reads the overdue index entries only. For the
+ * whole city the generic WHERE is faster (an OR of two index ranges
+ * without the union's sort). */
+static bool overdue_only(const fund_app_filter *f)
+{
+	return f->overdue && !f->district[0] && !f->status[0] && !f->category[0] && f->emergency < 0 && !f->child_id;
+}
+
+#define OVERDUE_IDS_SCOPE                                                                                          \
+	"SELECT id FROM applications WHERE org_id = $1 AND status IN ('accepted', 'reviewed') AND decision_due <= $2" \
+	" UNION SELECT id FROM applications WHERE org_id = $1 AND emergency = 1"                                     \
+	" AND status IN ('accepted', 'reviewed', 'approved') AND payment_due <= $2"
+
+static hm_err overdue_list(hm_db *db, int64_t scope, int64_t now, const fund_app_filter *f, fund_app_visit visit,
+			   void *arg, int64_t *total, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db, "SELECT count(*) FROM (" OVERDUE_IDS_SCOPE ")", e);
+	if (!st)
+		return e->err;
+	db_bind_int(st, 1, scope);
+	db_bind_int(st, 2, now);
+	if (db_step(st) != DB_ROW)
+		return db_error(db, e);
+	*total = db_col_int(st, 0);
+	st = db_stmt(db,
+		     "SELECT " APP_COLS " FROM (SELECT id FROM (" OVERDUE_IDS_SCOPE ") ORDER BY id DESC LIMIT $3 OFFSET $4) p"
+		     " JOIN applications a ON a.id = p.id JOIN children c ON c.id = a.child_id"
+		     " JOIN orgs o ON o.id = a.org_id ORDER BY a.id DESC",
+		     e);
+	if (!st)
+		return e->err;
+	db_bind_int(st, 1, scope);
+	db_bind_int(st, 2, now);
+	db_bind_int(st, 3, f->page_size);
+	db_bind_int(st, 4, (int64_t)(f->page - 1) * f->page_size);
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		fund_app a;
+		app_row(st, &a);
+		hm_err err = app_details_load(db, &a, e);
+		if (err)
+			return err;
+		visit(&a, arg);
+	}
+	return rc == DB_DONE ? HM_OK : db_error(db, e);
+}
+
 hm_err fund_db_app_list(hm_db *db, int64_t scope, int64_t now, const fund_app_filter *f, fund_app_visit visit,
 			void *arg, int64_t *total, hm_error *e)
 {
+	if (scope && overdue_only(f))
+		return overdue_list(db, scope, now, f, visit, arg, total, e);
 	app_where w;
 	app_where_build(&w, scope, now, f);
 	char sql[2048];
@@ -500,9 +553,13 @@ hm_err fund_db_app_list(hm_db *db, int64_t scope, int64_t now, const fund_app_fi
 	if (db_step(st) != DB_ROW)
 		return db_error(db, e);
 	*total = db_col_int(st, 0);
+	/* the page's ids first, from applications alone, then the joins for
+	 * those twenty: joining children for every matching row before the
+	 * LIMIT cost 2.3 s for the 107k overdue applications of the 1M set */
 	snprintf(sql, sizeof sql,
-		 "SELECT " APP_COLS " FROM applications a JOIN children c ON c.id = a.child_id JOIN orgs o ON o.id = a.org_id"
-		 "%s ORDER BY a.id DESC LIMIT $%d OFFSET $%d",
+		 "SELECT " APP_COLS " FROM (SELECT a.id FROM applications a%s ORDER BY a.id DESC LIMIT $%d OFFSET $%d) p"
+		 " JOIN applications a ON a.id = p.id JOIN children c ON c.id = a.child_id JOIN orgs o ON o.id = a.org_id"
+		 " ORDER BY a.id DESC",
 		 w.sql, w.n + 1, w.n + 2);
 	st = db_stmt_text(db, sql, e);
 	if (!st)

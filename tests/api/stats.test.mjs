@@ -83,6 +83,20 @@ describe('fund dashboard counters', () => {
     assert.deepEqual(asMap(s2.by_category), { key_distress: 2, left_behind: 2 });
   });
 
+  it('a month later the two open applications of 市中区 are overdue, for the city and the district only', async () => {
+    await srv.restart({ offsetSeconds: 30 * 86400 });
+    U = await loginAll(srv.base, ['cw', 'cw2', 'lead']);
+    const mine = expectReply(await U.cw.get('/api/v1/fund/stats'), 200);
+    assert.equal(mine.overdue_total, 2);
+    assert.deepEqual(mine.overdue.map((a) => a.status).sort(), ['accepted', 'reviewed']);
+    assert.equal(expectReply(await U.cw.get(`${A}?overdue=true`), 200).total, 2);
+    assert.equal(expectReply(await U.cw.get(`${A}?overdue=true&status=accepted`), 200).total, 1);
+    assert.equal(expectReply(await U.cw2.get('/api/v1/fund/stats'), 200).overdue_total, 0);
+    const city = expectReply(await U.lead.get('/api/v1/fund/stats'), 200);
+    assert.equal(city.overdue_total, 2);
+    assert.deepEqual(city.overdue.map((a) => a.id), mine.overdue.map((a) => a.id), 'newest first, the same two');
+  });
+
   it('huimin verify finds the counters equal to the applications', async () => {
     await srv.stop();
     const r = await runCli(['verify', '--db', srv.db]);
