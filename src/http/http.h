@@ -69,6 +69,10 @@ struct hm_req {
 	char session_csrf[65];
 };
 
+/* Bumped after every write group the server commits: a handler may keep a
+ * read cache that is stale once this changes (server.c). */
+uint64_t http_write_generation(void);
+
 /* Set the JSON reply (steals j) and status; returns HM_OK. */
 hm_err http_reply(hm_req *r, int status, json_t *j);
 /* Set a non-JSON reply; body is copied. */

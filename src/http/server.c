@@ -16,6 +16,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -37,6 +38,13 @@
 #define WRITER_BATCH 64 /* requests committed together at most */
 
 typedef struct req_ctx req_ctx;
+
+static atomic_uint_fast64_t write_generation;
+
+uint64_t http_write_generation(void)
+{
+	return atomic_load(&write_generation);
+}
 
 /* A write waiting for (or being run by) the writer thread. Lives on the
  * stack of the request thread that waits for it. */
@@ -466,6 +474,7 @@ static void run_group(writer *w, hm_db *db, const hm_error *open_err, wjob **b, 
 		}
 		w->committed += n - first;
 		w->groups++;
+		atomic_fetch_add(&write_generation, 1);
 		for (int k = first; k < n; k++)
 			if (b[k]->ok && b[k]->c->r.on_commit)
 				b[k]->c->r.on_commit(&b[k]->c->r);
@@ -756,6 +765,10 @@ hm_server *server_start(hm_app *app, const char *listen_addr, int threads, hm_er
 		return NULL;
 	}
 	s->app = app;
+	/* one malloc arena per thread (the default, up to 8 per core) keeps
+	 * freed memory in each: two are enough for this many threads and keep
+	 * the resident size down (bench/results/notes.md) */
+	mallopt(M_ARENA_MAX, 2);
 	s->fd = bind_listen(listen_addr, &s->port, e);
 	if (s->fd < 0) {
 		free(s);
