@@ -20,6 +20,7 @@
 #include "core/log.h"
 #include "core/users.h"
 #include "fund/fund.h"
+#include "fund/fund_db.h"
 #include "fund/fund_demo.h"
 #include "fund/fund_seal.h"
 #include "butler/butler.h"
@@ -558,6 +559,13 @@ static int cmd_verify(const opts *o)
 	} else if (ledger_balance(db, LEDGER_BANK, &bank, &e) == HM_OK) {
 		printf("账簿：%lld 笔分录借贷平衡，银行存款余额 %lld.%02lld 元\n", (long long)entries, (long long)(bank / 100),
 		       (long long)(bank % 100));
+	}
+	hm_error_clear(&e);
+	if (fund_db_counts_verify(db, &e) != HM_OK) {
+		printf("申请统计：失败 —— %s\n", hm_error_message(&e));
+		rc = EX_FAIL;
+	} else {
+		printf("申请统计：计数与申请记录一致\n");
 	}
 	hm_error_clear(&e);
 	int64_t unreadable = 0;

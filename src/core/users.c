@@ -1,8 +1,12 @@
 /* Identity: organisations, users, passwords, sessions, throttling. */
 #include "core/users.h"
 
+#include <errno.h>
+#include <pthread.h>
+#include <semaphore.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/audit.h"
@@ -96,30 +100,67 @@ hm_err password_check_strength(const char *pw, hm_error *e)
 	return HM_OK;
 }
 
+/* argon2id with crypto_pwhash_MEMLIMIT_INTERACTIVE takes 64 MiB for each
+ * hash being computed. Sign-ins arriving together would each take their
+ * own (eight threads: half a gigabyte), so at most PW_CONCURRENT hashes run
+ * at once and the others queue here for the few hundred milliseconds one
+ * takes: the server's peak memory stays bounded whatever the burst. */
+#define PW_CONCURRENT 1
+static sem_t pw_sem;
+static pthread_once_t pw_once = PTHREAD_ONCE_INIT;
+
+static void pw_sem_init(void)
+{
+	if (sem_init(&pw_sem, 0, PW_CONCURRENT) != 0)
+		abort();
+}
+
+static void pw_enter(void)
+{
+	pthread_once(&pw_once, pw_sem_init);
+	while (sem_wait(&pw_sem) != 0 && errno == EINTR)
+		;
+}
+
+static void pw_leave(void)
+{
+	sem_post(&pw_sem);
+}
+
 hm_err password_hash(const char *pw, char *out, hm_error *e)
 {
-	if (crypto_pwhash_str_alg(out, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-				  crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
+	pw_enter();
+	int rc = crypto_pwhash_str_alg(out, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+				       crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13);
+	pw_leave();
+	if (rc != 0)
 		return hm_failf(e, HM_E_INTERNAL, NULL, "密码哈希计算失败（内存不足）");
 	return HM_OK;
 }
 
 bool password_verify(const char *hash, const char *pw)
 {
-	return crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
+	pw_enter();
+	bool ok = crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
+	pw_leave();
+	return ok;
 }
 
 void password_dummy_verify(const char *pw)
 {
 	static char dummy[crypto_pwhash_STRBYTES];
 	static int ready;
+	static pthread_mutex_t make = PTHREAD_MUTEX_INITIALIZER;
 	if (!__atomic_load_n(&ready, __ATOMIC_ACQUIRE)) {
-		char tmp[crypto_pwhash_STRBYTES];
-		if (crypto_pwhash_str_alg(tmp, "huimin-dummy-password-1", 23, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-					  crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
+		/* made once; two first sign-ins must not both write it */
+		pthread_mutex_lock(&make);
+		hm_error e;
+		hm_error_clear(&e);
+		if (!ready && password_hash("huimin-dummy-password-1", dummy, &e) == HM_OK)
+			__atomic_store_n(&ready, 1, __ATOMIC_RELEASE);
+		pthread_mutex_unlock(&make);
+		if (!__atomic_load_n(&ready, __ATOMIC_ACQUIRE))
 			return;
-		memcpy(dummy, tmp, sizeof dummy);
-		__atomic_store_n(&ready, 1, __ATOMIC_RELEASE);
 	}
 	(void)password_verify(dummy, pw);
 }

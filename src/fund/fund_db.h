@@ -28,5 +28,8 @@ hm_err fund_db_balance(hm_db *db, fund_balance *out, hm_error *e);
 /* Counts and sums for the dashboard; out->monthly[].month names the
  * twelve months (YYYY-MM) whose money to sum. */
 hm_err fund_db_stats(hm_db *db, int64_t scope, fund_stats *out, hm_error *e);
+/* Check the dashboard's application counters (application_counts) against
+ * the applications they count; HM_E_INTERNAL naming the first wrong one. */
+hm_err fund_db_counts_verify(hm_db *db, hm_error *e);
 
 #endif

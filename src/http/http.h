@@ -63,7 +63,15 @@ struct hm_req {
 	void (*on_commit)(hm_req *r);
 	void *commit_arg;
 	void *conn;              /* struct MHD_Connection *, for headers */
+	/* the caller's session (session.c): a write's handler runs on the
+	 * writer thread, so this lives in the request, not in the thread */
+	char session_token[65];  /* "" when none */
+	char session_csrf[65];
 };
+
+/* Bumped after every write group the server commits: a handler may keep a
+ * read cache that is stale once this changes (server.c). */
+uint64_t http_write_generation(void);
 
 /* Set the JSON reply (steals j) and status; returns HM_OK. */
 hm_err http_reply(hm_req *r, int status, json_t *j);

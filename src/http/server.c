@@ -1,11 +1,22 @@
 /* The dispatcher. libmicrohttpd calls access() several times per request:
  * first to announce it, then with body chunks, then once with no data, when
  * we answer. The request context lives from the first call to completed(),
- * which writes the access-log line and frees everything in one place. */
+ * which writes the access-log line and frees everything in one place.
+ *
+ * Writes are committed in groups. A request thread checks the session, the
+ * CSRF token and the permission on its own connection, then hands the route
+ * to the one writer thread and waits. The writer takes every write queued
+ * while its previous COMMIT was syncing (up to WRITER_BATCH), opens one
+ * transaction, runs each handler in its own savepoint (a failing request is
+ * rolled back to it alone) and commits once: one fsync for the group. Only
+ * then are the waiting threads woken to send their replies, so no reply
+ * ever leaves before its data is durable; a failed COMMIT fails every
+ * request of the group. */
 #include "http/server.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -24,6 +35,39 @@
 #include "http/static.h"
 
 #define TX_RETRIES 8
+#define WRITER_BATCH 64 /* requests committed together at most */
+
+typedef struct req_ctx req_ctx;
+
+static atomic_uint_fast64_t write_generation;
+
+uint64_t http_write_generation(void)
+{
+	return atomic_load(&write_generation);
+}
+
+/* A write waiting for (or being run by) the writer thread. Lives on the
+ * stack of the request thread that waits for it. */
+typedef struct wjob {
+	req_ctx *c;
+	const char *idem_key;
+	const char *idem_hash;
+	bool ok;              /* the handler succeeded: run on_commit after COMMIT */
+	bool done;            /* guarded by writer.mu */
+	struct wjob *next;
+} wjob;
+
+typedef struct writer {
+	pthread_t th;
+	bool running;
+	pthread_mutex_t mu;
+	pthread_cond_t work;  /* a job was queued, or stop */
+	pthread_cond_t done;  /* a group was answered */
+	wjob *head, *tail;
+	bool stop;
+	/* the writer thread's own tally, read after it ended */
+	long long committed, groups;
+} writer;
 
 struct hm_server {
 	struct MHD_Daemon *d;
@@ -32,9 +76,10 @@ struct hm_server {
 	int port;
 	atomic_int in_flight;
 	atomic_bool draining;
+	writer w;
 };
 
-typedef struct req_ctx {
+struct req_ctx {
 	hm_req r;
 	char *body;
 	size_t body_len;
@@ -45,7 +90,7 @@ typedef struct req_ctx {
 	char params[HM_MAX_PARAMS][64];
 	int64_t start_ns;
 	hm_server *srv;
-} req_ctx;
+};
 
 static int64_t mono_ns(void)
 {
@@ -319,6 +364,211 @@ static hm_err run_in_tx(req_ctx *c, const hm_route *rt, const char *idem_key, co
 	return err;
 }
 
+/* ---- the writer ------------------------------------------------------- */
+
+/* One request of a group, in its own savepoint of the group's transaction:
+ * the same steps as run_in_tx, with the savepoint in place of the
+ * transaction. */
+static hm_err run_in_savepoint(hm_db *db, wjob *j)
+{
+	req_ctx *c = j->c;
+	hm_req *r = &c->r;
+	const hm_route *rt = c->route;
+	r->db = db;
+	hm_err err = db_savepoint(db, &r->err);
+	if (err)
+		return err;
+	if (j->idem_key) {
+		int got = idem_lookup(c, j->idem_key, j->idem_hash);
+		if (got != 0) {
+			db_savepoint_rollback(db);
+			return got == 1 ? HM_OK : r->err.err;
+		}
+	}
+	r->status = 200;
+	r->query_checked = false;
+	err = rt->handler(r);
+	if (!err)
+		err = query_vetted(r);
+	if (!err && j->idem_key)
+		err = idem_store(c, j->idem_key, j->idem_hash);
+	if (err && !r->commit_on_error) {
+		db_savepoint_rollback(db);
+		return err;
+	}
+	hm_error se;
+	hm_error_clear(&se);
+	if (db_savepoint_release(db, &se) != HM_OK) {
+		db_savepoint_rollback(db);
+		r->err = se;
+		return se.err;
+	}
+	j->ok = !err;
+	return err;
+}
+
+/* A request of a group whose transaction did not commit: nothing of it
+ * stays, so its reply is the group's error and nothing it prepared for
+ * success (a session cookie) may leave. */
+static void job_fail(wjob *j, const hm_error *e)
+{
+	hm_req *r = &j->c->r;
+	j->ok = false;
+	r->err = *e;
+	if (r->err.err == HM_OK)
+		hm_fail(&r->err, HM_E_INTERNAL, NULL);
+	r->set_cookie[0] = '\0';
+}
+
+static hm_err writer_begin(hm_db *db, hm_error *e)
+{
+	/* another process (huimin user add, a migration) may hold the lock
+	 * longer than the busy timeout: retry a few times with growing pauses */
+	for (int attempt = 0;; attempt++) {
+		hm_error_clear(e);
+		hm_err err = db_begin(db, true, e);
+		if (err != HM_E_DB_BUSY || attempt == TX_RETRIES)
+			return err;
+		usleep((useconds_t)(1000 << attempt));
+	}
+}
+
+static void run_group(writer *w, hm_db *db, const hm_error *open_err, wjob **b, int n)
+{
+	int first = 0; /* first request of the current transaction */
+	while (first < n) {
+		hm_error e;
+		hm_error_clear(&e);
+		if (!db || writer_begin(db, &e) != HM_OK) {
+			for (int i = first; i < n; i++)
+				job_fail(b[i], db ? &e : open_err);
+			return;
+		}
+		int i;
+		for (i = first; i < n; i++) {
+			b[i]->ok = false;
+			hm_error_clear(&b[i]->c->r.err);
+			run_in_savepoint(db, b[i]);
+			if (!db_tx_alive(db))
+				break;
+		}
+		if (i < n) {
+			/* SQLite rolled the whole transaction back (disk full, I/O
+			 * error): the requests before this one are gone with it */
+			hm_error lost = b[i]->c->r.err;
+			if (lost.err == HM_OK)
+				hm_fail(&lost, HM_E_INTERNAL, NULL);
+			db_rollback(db);
+			for (int k = first; k <= i; k++)
+				job_fail(b[k], &lost);
+			first = i + 1;
+			continue;
+		}
+		hm_error ce;
+		hm_error_clear(&ce);
+		if (db_commit(db, &ce) != HM_OK) {
+			db_rollback(db);
+			for (int k = first; k < n; k++)
+				job_fail(b[k], &ce);
+			return;
+		}
+		w->committed += n - first;
+		w->groups++;
+		atomic_fetch_add(&write_generation, 1);
+		for (int k = first; k < n; k++)
+			if (b[k]->ok && b[k]->c->r.on_commit)
+				b[k]->c->r.on_commit(&b[k]->c->r);
+		return;
+	}
+}
+
+static void *writer_main(void *arg)
+{
+	hm_server *s = arg;
+	writer *w = &s->w;
+	hm_error open_err;
+	hm_error_clear(&open_err);
+	/* the writer's own connection: every write of the server goes through it */
+	hm_db *db = store_conn(s->app->store, &open_err);
+	wjob *b[WRITER_BATCH];
+	for (;;) {
+		pthread_mutex_lock(&w->mu);
+		while (!w->head && !w->stop)
+			pthread_cond_wait(&w->work, &w->mu);
+		if (!w->head) {
+			pthread_mutex_unlock(&w->mu);
+			break;
+		}
+		int n = 0;
+		while (w->head && n < WRITER_BATCH) {
+			b[n++] = w->head;
+			w->head = w->head->next;
+		}
+		if (!w->head)
+			w->tail = NULL;
+		pthread_mutex_unlock(&w->mu);
+		run_group(w, db, &open_err, b, n);
+		if (db)
+			db_release(db);
+		pthread_mutex_lock(&w->mu);
+		for (int i = 0; i < n; i++)
+			b[i]->done = true;
+		pthread_cond_broadcast(&w->done);
+		pthread_mutex_unlock(&w->mu);
+	}
+	return NULL;
+}
+
+/* Hand the write to the writer and wait until its group has committed (or
+ * failed). The request's own connection is given back to r->db after. */
+static void writer_run(req_ctx *c, const char *idem_key, const char *idem_hash)
+{
+	writer *w = &c->srv->w;
+	hm_db *own = c->r.db;
+	/* end any read this thread's connection holds before waiting */
+	db_release(own);
+	wjob j = {.c = c, .idem_key = idem_key, .idem_hash = idem_hash};
+	pthread_mutex_lock(&w->mu);
+	if (w->tail)
+		w->tail->next = &j;
+	else
+		w->head = &j;
+	w->tail = &j;
+	pthread_cond_signal(&w->work);
+	while (!j.done)
+		pthread_cond_wait(&w->done, &w->mu);
+	pthread_mutex_unlock(&w->mu);
+	c->r.db = own;
+}
+
+static bool writer_start(hm_server *s)
+{
+	writer *w = &s->w;
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->work, NULL);
+	pthread_cond_init(&w->done, NULL);
+	w->running = pthread_create(&w->th, NULL, writer_main, s) == 0;
+	return w->running;
+}
+
+/* Answer what is queued, then end the writer thread. */
+static void writer_stop(hm_server *s)
+{
+	writer *w = &s->w;
+	if (w->running) {
+		pthread_mutex_lock(&w->mu);
+		w->stop = true;
+		pthread_cond_signal(&w->work);
+		pthread_mutex_unlock(&w->mu);
+		pthread_join(w->th, NULL);
+		w->running = false;
+		hm_log_info("writer: %lld requests committed in %lld groups", w->committed, w->groups);
+	}
+	pthread_cond_destroy(&w->work);
+	pthread_cond_destroy(&w->done);
+	pthread_mutex_destroy(&w->mu);
+}
+
 static void dispatch(req_ctx *c)
 {
 	hm_req *r = &c->r;
@@ -373,6 +623,10 @@ static void dispatch(req_ctx *c)
 			return;
 		}
 		request_hash(c, idem_hash);
+	}
+	if (rt->flags & R_WRITE) {
+		writer_run(c, idem_key, idem_key ? idem_hash : NULL);
+		return;
 	}
 	/* SQLite's busy timeout already waits for the lock; a busy result here
 	 * means a longer jam, so retry a few times with growing pauses. */
@@ -511,9 +765,20 @@ hm_server *server_start(hm_app *app, const char *listen_addr, int threads, hm_er
 		return NULL;
 	}
 	s->app = app;
+	/* one malloc arena per thread (the default, up to 8 per core) keeps
+	 * freed memory in each: two are enough for this many threads and keep
+	 * the resident size down (bench/results/notes.md) */
+	mallopt(M_ARENA_MAX, 2);
 	s->fd = bind_listen(listen_addr, &s->port, e);
 	if (s->fd < 0) {
 		free(s);
+		return NULL;
+	}
+	if (!writer_start(s)) {
+		close(s->fd);
+		writer_stop(s);
+		free(s);
+		hm_fail(e, HM_E_INTERNAL, NULL);
 		return NULL;
 	}
 	s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
@@ -523,6 +788,7 @@ hm_server *server_start(hm_app *app, const char *listen_addr, int threads, hm_er
 				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_END);
 	if (!s->d) {
 		close(s->fd);
+		writer_stop(s);
 		free(s);
 		hm_failf(e, HM_E_UNAVAILABLE, "listen", "HTTP 服务无法启动（%s）", listen_addr);
 		return NULL;
@@ -545,6 +811,8 @@ void server_stop(hm_server *s, int grace_ms)
 	for (int waited = 0; atomic_load(&s->in_flight) > 0 && waited < grace_ms; waited += 10)
 		usleep(10000);
 	MHD_stop_daemon(s->d);
+	/* after the daemon: a request still waiting for its group is answered */
+	writer_stop(s);
 	if (fd >= 0)
 		close(fd);
 	free(s);

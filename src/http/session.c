@@ -11,14 +11,6 @@
 #include "core/audit.h"
 #include "core/users.h"
 
-typedef struct session_state {
-	char token[65];
-	char csrf[65];
-} session_state;
-
-/* Per-thread scratch: the request is handled on one thread from start to end. */
-static _Thread_local session_state cur;
-
 bool session_optional(const char *pattern)
 {
 	(void)pattern;
@@ -27,29 +19,30 @@ bool session_optional(const char *pattern)
 
 hm_err session_load(hm_req *r)
 {
-	memset(&cur, 0, sizeof cur);
+	r->session_token[0] = r->session_csrf[0] = '\0';
 	const char *tok = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, SESSION_COOKIE);
 	if (!tok || strlen(tok) != 64)
 		return HM_OK;
 	hm_error e;
 	hm_error_clear(&e);
-	hm_err err = session_find(r->db, r->now, tok, &r->user, cur.csrf, &e);
+	hm_err err = session_find(r->db, r->now, tok, &r->user, r->session_csrf, &e);
 	if (err == HM_E_AUTH_REQUIRED) {
 		memset(&r->user, 0, sizeof r->user);
+		r->session_csrf[0] = '\0';
 		return HM_OK;
 	}
 	if (err) {
 		r->err = e;
 		return err;
 	}
-	snprintf(cur.token, sizeof cur.token, "%s", tok);
+	snprintf(r->session_token, sizeof r->session_token, "%s", tok);
 	return HM_OK;
 }
 
 hm_err session_check_csrf(hm_req *r)
 {
 	const char *h = http_header(r, "X-CSRF-Token");
-	if (!h || strlen(h) != 64 || !cur.csrf[0] || sodium_memcmp(h, cur.csrf, 64) != 0)
+	if (!h || strlen(h) != 64 || !r->session_csrf[0] || sodium_memcmp(h, r->session_csrf, 64) != 0)
 		return hm_fail(&r->err, HM_E_AUTH_CSRF, "X-CSRF-Token");
 	return HM_OK;
 }
@@ -94,7 +87,7 @@ hm_err session_login_handler(hm_req *r)
 
 hm_err session_logout_handler(hm_req *r)
 {
-	hm_err err = session_delete(r->db, cur.token, &r->err);
+	hm_err err = session_delete(r->db, r->session_token, &r->err);
 	if (err)
 		return err;
 	err = audit_append(r->db, r->now, r->user.id, "session.logout", "user", r->user.id, NULL, NULL, NULL, &r->err);
@@ -106,7 +99,7 @@ hm_err session_logout_handler(hm_req *r)
 
 hm_err session_me_handler(hm_req *r)
 {
-	return http_reply(r, 200, json_pack("{s:o, s:s}", "user", user_json(&r->user), "csrf_token", cur.csrf));
+	return http_reply(r, 200, json_pack("{s:o, s:s}", "user", user_json(&r->user), "csrf_token", r->session_csrf));
 }
 
 static const jfield password_spec[] = {
@@ -121,7 +114,7 @@ hm_err session_password_handler(hm_req *r)
 	if (err)
 		return err;
 	char th[65];
-	session_token_hash(cur.token, th);
+	session_token_hash(r->session_token, th);
 	err = user_change_password(r->db, r->now, r->user.id, jstr(r->body, "old_password"),
 				   jstr(r->body, "new_password"), th, &r->err);
 	if (err)

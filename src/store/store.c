@@ -440,6 +440,32 @@ bool db_in_tx(hm_db *db)
 	return db->in_tx;
 }
 
+hm_err db_savepoint(hm_db *db, hm_error *e)
+{
+	db_release(db);
+	return db_exec(db, "SAVEPOINT req", e);
+}
+
+hm_err db_savepoint_release(hm_db *db, hm_error *e)
+{
+	db_release(db);
+	return db_exec(db, "RELEASE req", e);
+}
+
+void db_savepoint_rollback(hm_db *db)
+{
+	db_release(db);
+	if (sqlite3_get_autocommit(db->h) == 0) {
+		sqlite3_exec(db->h, "ROLLBACK TO req", NULL, NULL, NULL);
+		sqlite3_exec(db->h, "RELEASE req", NULL, NULL, NULL);
+	}
+}
+
+bool db_tx_alive(hm_db *db)
+{
+	return db->in_tx && sqlite3_get_autocommit(db->h) == 0;
+}
+
 hm_stmt *db_stmt(hm_db *db, const char *sql, hm_error *e)
 {
 	size_t h = ((uintptr_t)sql >> 3) % STMT_SLOTS;

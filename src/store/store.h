@@ -50,6 +50,16 @@ hm_err db_begin(hm_db *db, bool write, hm_error *e);
 hm_err db_commit(hm_db *db, hm_error *e);
 void db_rollback(hm_db *db);
 bool db_in_tx(hm_db *db);
+/* Savepoints inside a write transaction, one level: each request of a
+ * group commit runs in its own (http/server.c), so that a failing one is
+ * undone alone. db_savepoint_rollback undoes and ends the savepoint. */
+hm_err db_savepoint(hm_db *db, hm_error *e);
+hm_err db_savepoint_release(hm_db *db, hm_error *e);
+void db_savepoint_rollback(hm_db *db);
+/* Is the connection still inside the transaction db_begin opened? False
+ * after SQLite rolled it back by itself (disk full, I/O error, out of
+ * memory): everything since db_begin is gone, savepoints released or not. */
+bool db_tx_alive(hm_db *db);
 /* Reset every statement left mid-result, ending the read it holds open.
  * Called at transaction boundaries and at the end of each request. */
 void db_release(hm_db *db);

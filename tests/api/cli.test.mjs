@@ -130,6 +130,40 @@ describe('cli', () => {
     assert.equal(r.code, 1, show(['verify', '--db', t], r));
   });
 
+  it('the dashboard counters follow writes made outside the server, and verify checks them', async () => {
+    // triggers keep application_counts, so even SQL typed by hand keeps them right
+    const t = copyDb(db, 'counters-by-hand.db');
+    const app = sql(t, 'SELECT min(id) FROM applications');
+    const child = sql(t, `SELECT child_id FROM applications WHERE id=${app}`);
+    sql(t, `UPDATE applications SET status='rejected', decided_at=1, decision_due=2 WHERE id=${app}`);
+    sql(t, `INSERT INTO child_categories (child_id, category) VALUES (${child}, 'scattered_orphan')`);
+    sql(t, `UPDATE child_categories SET category='key_distress' WHERE child_id=${child} AND category='left_behind'`);
+    sql(t, `INSERT INTO applications (child_id, org_id, applicant_type, applicant_name, applicant_relation, description,
+            emergency, emergency_reason, status, created_at, updated_at)
+            SELECT child_id, org_id, 'self', 'x', 'x', 'x', 1, 'x', 'submitted', 1, 1 FROM applications WHERE id=${app}`);
+    assert.equal(sql(t, `SELECT n FROM application_counts WHERE kind='status' AND code='rejected'`), '1');
+    assert.equal(sql(t, `SELECT sum(n) FROM application_counts WHERE kind='category' AND code='key_distress'`), '2');
+    assert.equal(sql(t, `SELECT sum(n) FROM application_counts WHERE kind='category' AND code='left_behind'`), '0');
+    sql(t, `DELETE FROM application_aid WHERE application_id=(SELECT max(id) FROM applications)`);
+    sql(t, `DELETE FROM applications WHERE id=(SELECT max(id) FROM applications)`);
+    const r = await runCli(['verify', '--db', t]);
+    assert.equal(r.code, 0, show(['verify', '--db', t], r));
+    assert.match(r.stdout, /申请统计：计数与申请记录一致/);
+  });
+
+  it('verify finds a changed dashboard counter and a missing one', async () => {
+    const t = copyDb(db, 'tamper-counts.db');
+    sql(t, `UPDATE application_counts SET n = n + 1 WHERE kind='status' AND code='paid'`);
+    const r = await runCli(['verify', '--db', t]);
+    assert.equal(r.code, 1, show(['verify', '--db', t], r));
+    assert.match(r.stdout, /申请统计：失败.*paid/, show(['verify'], r));
+    const t2 = copyDb(db, 'tamper-counts-delete.db');
+    sql(t2, `DELETE FROM application_counts WHERE kind='category'`);
+    const r2 = await runCli(['verify', '--db', t2]);
+    assert.equal(r2.code, 1, show(['verify', '--db', t2], r2));
+    assert.match(r2.stdout, /申请统计：失败.*left_behind/, show(['verify'], r2));
+  });
+
   it('verify finds a changed posting amount and names the journal entry', async () => {
     const t = copyDb(db, 'tamper-posting.db');
     const pid = sql(t, `SELECT min(id) FROM postings WHERE entry_id=${entryId}`);
