@@ -22,6 +22,8 @@ const USERS = [
   ['clerk1', 'dept_clerk', '370400', '公安局经办人'],
   ['clerk2', 'dept_clerk', '370400', '司法局经办人'],
   ['lead', 'leader', '370400', '市领导'],
+  ['head1', 'dept_head', '370400', '公安局负责人'],
+  ['head2', 'dept_head', '370400', '司法局负责人'],
 ];
 const NAMES = ['赵志刚', '钱秀英', '孙建国', '李桂兰'];
 const PHONES = ['13811110001', '13811110002', '13811110003', '13811110004'];
@@ -55,28 +57,33 @@ describe('hotline figures', () => {
     U = await loginAll(srv.base, USERS.map((u) => u[0]));
     expectReply(await U.sup.post(`/api/v1/hotline/departments/${POLICE}/members`, { username: 'clerk1' }), 201);
     expectReply(await U.sup.post(`/api/v1/hotline/departments/${JUSTICE}/members`, { username: 'clerk2' }), 201);
+    expectReply(await U.sup.post(`/api/v1/hotline/departments/${POLICE}/members`, { username: 'head1' }), 201);
+    expectReply(await U.sup.post(`/api/v1/hotline/departments/${JUSTICE}/members`, { username: 'head2' }), 201);
     const create = async (i, over) => expectReply(await U.op.post(A, body(i, over)), 201).appeal;
     // police, phone: replied on time, 满意
-    let a1 = await create(0);
+    let a1 = await create(0, { district: '370402' });
     await act(U.op, a1.id, 'dispatch', { department_id: POLICE });
     await act(U.clerk1, a1.id, 'sign');
     await act(U.clerk1, a1.id, 'reply', { reply: '已处理' });
+    await act(U.head1, a1.id, 'reply-review', { decision: 'approve' });
     a1 = await act(U.op, a1.id, 'callback', { result: 'reached', satisfaction: 'satisfied' });
     // police, web: replied late (below), 基本满意
-    let a3 = await create(1, { channel: 'web', line: undefined });
+    let a3 = await create(1, { channel: 'web', line: undefined, district: '370402' });
     a3 = await act(U.op, a3.id, 'dispatch', { department_id: POLICE });
     await act(U.clerk1, a3.id, 'sign');
     // police, WeChat: 不满意, reworked, replied on time again, still 不满意 → closed unsatisfied
-    let a4 = await create(2, { channel: 'wechat', line: undefined });
+    let a4 = await create(2, { channel: 'wechat', line: undefined, district: '370403' });
     await act(U.op, a4.id, 'dispatch', { department_id: POLICE });
     await act(U.clerk1, a4.id, 'sign');
     await act(U.clerk1, a4.id, 'reply', { reply: '已处理' });
+    await act(U.head1, a4.id, 'reply-review', { decision: 'approve' });
     await act(U.op, a4.id, 'callback', { result: 'reached', satisfaction: 'unsatisfied' });
     await act(U.clerk1, a4.id, 'reply', { reply: '已重新处理' });
+    await act(U.head1, a4.id, 'reply-review', { decision: 'approve' });
     a4 = await act(U.op, a4.id, 'callback', { result: 'reached', satisfaction: 'unsatisfied' });
     assert.equal(a4.status, 'closed');
     // justice, phone: returned once (office insists), extended, replied on time, 满意
-    let b1 = await create(3, { category: 'justice.mediation' });
+    let b1 = await create(3, { category: 'justice.mediation', district: '370481' });
     await act(U.op, b1.id, 'dispatch', { department_id: JUSTICE });
     await act(U.clerk2, b1.id, 'return', { reason: '不属于本单位职责' });
     await act(U.sup, b1.id, 'return-review', { decision: 'insist', note: '属于人民调解范围' });
@@ -84,20 +91,16 @@ describe('hotline figures', () => {
     await act(U.clerk2, b1.id, 'extension', { workdays: 8, reason: '需要组织双方调解' });
     await act(U.sup, b1.id, 'extension-review', { decision: 'approve' });
     await act(U.clerk2, b1.id, 'reply', { reply: '已组织调解' });
+    await act(U.head2, b1.id, 'reply-review', { decision: 'approve' });
     b1 = await act(U.op, b1.id, 'callback', { result: 'reached', satisfaction: 'satisfied' });
     // a repeat of a1, merged into it (never dispatched)
     const b2 = await create(0, { content: '又一次反映夜间噪音' });
     await act(U.op, b2.id, 'merge', { main_id: a1.id });
-    // the district of each place (the intake form does not ask it yet)
-    const sql = (q) => execFileSync('sqlite3', [srv.db, q], { encoding: 'utf8' });
-    sql(`UPDATE hotline_appeals SET district = '370402' WHERE id IN (${a1.id}, ${a3.id})`);
-    sql(`UPDATE hotline_appeals SET district = '370403' WHERE id = ${a4.id}`);
-    sql(`UPDATE hotline_appeals SET district = '370481' WHERE id = ${b1.id}`);
-
     // two days after a3's deadline: its reply is late
     await srv.restart({ offsetSeconds: epoch(a3.due) + 2 * 86400 - Math.floor(Date.now() / 1000) });
     U = await loginAll(srv.base, USERS.map((u) => u[0]));
     await act(U.clerk1, a3.id, 'reply', { reply: '已处理，答复较晚' });
+    await act(U.head1, a3.id, 'reply-review', { decision: 'approve' });
     a3 = await act(U.op, a3.id, 'callback', { result: 'reached', satisfaction: 'basically' });
     Object.assign(ap, { a1, a3, a4, b1, b2 });
     // a3's working days from dispatch to reply, by the calendar's own deadlines:
