@@ -1085,6 +1085,96 @@ hm_err butler_question_list(const butler_ctx *c, const butler_question_filter *f
 	return butler_db_question_list(c->db, SCOPE_ARGS(c), c->now, f, visit, arg, total, e);
 }
 
+/* ---- progress ledger ------------------------------------------------------ */
+
+/* What the audit digests: the row's fields, not who wrote them. */
+static void ledger_canonical(const butler_ledger_row *l, char *buf, size_t n)
+{
+	snprintf(buf, n,
+		 "{\"id\":%lld,\"project_id\":%lld,\"approval\":\"%s\",\"department\":\"%s\",\"progress\":\"%s\","
+		 "\"problems\":\"%s\",\"measures\":\"%s\"}",
+		 (long long)l->id, (long long)l->project_id, l->approval, l->department, l->progress, l->problems,
+		 l->measures);
+}
+
+#define LEDGER_TEXT (sizeof(((butler_ledger_row *)0)->approval) * 2 + 3 * sizeof(((butler_ledger_row *)0)->progress) + 256)
+
+hm_err butler_ledger_add(const butler_ctx *c, butler_ledger_row *in, hm_error *e)
+{
+	butler_project *p = malloc(sizeof *p);
+	char *text = malloc(LEDGER_TEXT);
+	hm_err err;
+	if (!p || !text) {
+		err = hm_fail(e, HM_E_INTERNAL, NULL);
+		goto out;
+	}
+	if ((err = butler_db_project_get(c->db, SCOPE_ARGS(c), in->project_id, p, e)) ||
+	    (err = butler_db_ledger_insert(c->db, c->user->id, c->now, in, e)) ||
+	    (err = butler_db_ledger_get(c->db, SCOPE_ARGS(c), in->id, in, e)))
+		goto out;
+	ledger_canonical(in, text, LEDGER_TEXT);
+	char detail[64];
+	snprintf(detail, sizeof detail, "{\"ledger_id\":%lld}", (long long)in->id);
+	err = audit(c, "butler_ledger.create", "butler_project", in->project_id, NULL, text, detail, e);
+out:
+	free(p);
+	free(text);
+	return err;
+}
+
+hm_err butler_ledger_update(const butler_ctx *c, int64_t id, const butler_ledger_change *ch, butler_ledger_row *out,
+			    hm_error *e)
+{
+	butler_ledger_row *old = malloc(sizeof *old);
+	char *before = malloc(LEDGER_TEXT), *after = malloc(LEDGER_TEXT);
+	hm_err err;
+	if (!old || !before || !after) {
+		err = hm_fail(e, HM_E_INTERNAL, NULL);
+		goto out;
+	}
+	if ((err = butler_db_ledger_get(c->db, SCOPE_ARGS(c), id, old, e)))
+		goto out;
+	*out = *old;
+	if (ch->approval)
+		COPY(out->approval, ch->approval);
+	if (ch->department)
+		COPY(out->department, ch->department);
+	if (ch->progress)
+		COPY(out->progress, ch->progress);
+	if (ch->problems)
+		COPY(out->problems, ch->problems);
+	if (ch->measures)
+		COPY(out->measures, ch->measures);
+	/* a field re-sent unchanged keeps its author: the ledger says who
+	 * really wrote each text */
+	bool progress = strcmp(out->progress, old->progress) != 0, problems = strcmp(out->problems, old->problems) != 0,
+	     measures = strcmp(out->measures, old->measures) != 0;
+	bool any = progress || problems || measures || strcmp(out->approval, old->approval) != 0 ||
+		   strcmp(out->department, old->department) != 0;
+	if (!any)
+		goto out; /* nothing changed: nothing to save or audit */
+	if ((err = butler_db_ledger_save(c->db, c->user->id, c->now, out, progress, problems, measures, e)) ||
+	    (err = butler_db_ledger_get(c->db, SCOPE_ARGS(c), id, out, e)))
+		goto out;
+	ledger_canonical(old, before, LEDGER_TEXT);
+	ledger_canonical(out, after, LEDGER_TEXT);
+	char detail[160];
+	snprintf(detail, sizeof detail, "{\"ledger_id\":%lld,\"progress\":%s,\"problems\":%s,\"measures\":%s}",
+		 (long long)id, progress ? "true" : "false", problems ? "true" : "false", measures ? "true" : "false");
+	err = audit(c, "butler_ledger.update", "butler_project", old->project_id, before, after, detail, e);
+out:
+	free(old);
+	free(before);
+	free(after);
+	return err;
+}
+
+hm_err butler_ledger_list(const butler_ctx *c, const butler_ledger_filter *f, butler_ledger_visit visit, void *arg,
+			  int64_t *total, hm_error *e)
+{
+	return butler_db_ledger_list(c->db, SCOPE_ARGS(c), f, visit, arg, total, e);
+}
+
 /* ---- stats ---------------------------------------------------------------- */
 
 struct span_acc {

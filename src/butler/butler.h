@@ -361,6 +361,42 @@ typedef void (*butler_question_visit)(const butler_question *q, void *arg);
 hm_err butler_question_list(const butler_ctx *c, const butler_question_filter *f, butler_question_visit visit,
 			    void *arg, int64_t *total, hm_error *e);
 
+/* One row of the approval progress ledger (审批进度台账): a main approval a
+ * project needs before it starts. Progress, problems and measures are
+ * separate fields, each with who wrote it last and when. */
+typedef struct butler_ledger_row {
+	int64_t id, project_id;
+	char project_name[404];
+	int64_t team_id;
+	char team_name[128];
+	char approval[404];          /* 审批事项 */
+	char department[404];        /* 责任单位 */
+	char progress[2004];         /* 进展情况 */
+	char problems[2004];         /* 存在问题 */
+	char measures[2004];         /* 采取措施 */
+	char progress_by[64], problems_by[64], measures_by[64]; /* display names, "" = never written */
+	int64_t progress_at, problems_at, measures_at;         /* 0 = never written */
+	int64_t created_at, updated_at;
+} butler_ledger_row;
+/* Add a row to a project's ledger (in->project_id, approval, department and
+ * any of the three texts). in gets the saved row. */
+hm_err butler_ledger_add(const butler_ctx *c, butler_ledger_row *in, hm_error *e);
+typedef struct butler_ledger_change {
+	const char *approval, *department, *progress, *problems, *measures; /* NULL = keep */
+} butler_ledger_change;
+/* Change a row; only the fields that really change get a new who/when.
+ * out gets the row after. */
+hm_err butler_ledger_update(const butler_ctx *c, int64_t id, const butler_ledger_change *ch, butler_ledger_row *out,
+			    hm_error *e);
+typedef struct butler_ledger_filter {
+	int64_t project_id, team_id;
+	int page, page_size;
+} butler_ledger_filter;
+typedef void (*butler_ledger_visit)(const butler_ledger_row *l, void *arg);
+/* Rows in scope, by project then in the order they were added. */
+hm_err butler_ledger_list(const butler_ctx *c, const butler_ledger_filter *f, butler_ledger_visit visit, void *arg,
+			  int64_t *total, hm_error *e);
+
 /* Dashboard figures within the caller's scope. */
 typedef struct butler_count {
 	char code[32];

@@ -6,6 +6,7 @@
 #include "butler/butler_db.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src))
@@ -988,6 +989,153 @@ hm_err butler_db_question_list(hm_db *db, const char *district, int64_t butler, 
 		butler_question q;
 		question_row(st, &q);
 		visit(&q, arg);
+	}
+	return rc == DB_DONE ? HM_OK : db_error(db, e);
+}
+
+/* ---- progress ledger ---------------------------------------------------- */
+
+hm_err butler_db_ledger_insert(hm_db *db, int64_t user_id, int64_t now, butler_ledger_row *l, hm_error *e)
+{
+	/* a text given at creation is written by its creator, then */
+	hm_stmt *st = db_stmt(db,
+			      "INSERT INTO butler_ledger (project_id, approval, department, progress, progress_by,"
+			      " progress_at, problems, problems_by, problems_at, measures, measures_by, measures_at,"
+			      " created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, CASE WHEN $4 = '' THEN NULL"
+			      " ELSE $5 END, CASE WHEN $4 = '' THEN NULL ELSE $6 END, $7, CASE WHEN $7 = '' THEN NULL ELSE $5"
+			      " END, CASE WHEN $7 = '' THEN NULL ELSE $6 END, $8, CASE WHEN $8 = '' THEN NULL ELSE $5 END,"
+			      " CASE WHEN $8 = '' THEN NULL ELSE $6 END, $5, $6, $6)",
+			      e);
+	if (!st)
+		return e->err;
+	db_bind_int(st, 1, l->project_id);
+	db_bind_text(st, 2, l->approval);
+	db_bind_text(st, 3, l->department);
+	db_bind_text(st, 4, l->progress);
+	db_bind_int_or_null(st, 5, user_id);
+	db_bind_int(st, 6, now);
+	db_bind_text(st, 7, l->problems);
+	db_bind_text(st, 8, l->measures);
+	int rc = db_step(st);
+	if (rc == DB_CONSTRAINT)
+		return hm_fail(e, HM_E_BUTLER_LEDGER_DUP, "approval");
+	if (rc != DB_DONE)
+		return db_error(db, e);
+	l->id = db_last_id(db);
+	return HM_OK;
+}
+
+#define LEDGER_COLS                                                                                            \
+	"l.id, l.project_id, p.name, coalesce(t.id, 0), coalesce(t.name, ''), l.approval, l.department,"         \
+	" l.progress, coalesce(u1.display_name, ''), coalesce(l.progress_at, 0), l.problems,"                     \
+	" coalesce(u2.display_name, ''), coalesce(l.problems_at, 0), l.measures, coalesce(u3.display_name, ''),"  \
+	" coalesce(l.measures_at, 0), l.created_at, l.updated_at"
+#define LEDGER_FROM                                                                                            \
+	" FROM butler_ledger l JOIN butler_projects p ON p.id = l.project_id" CURRENT_TEAM                       \
+	" LEFT JOIN users u1 ON u1.id = l.progress_by LEFT JOIN users u2 ON u2.id = l.problems_by"                \
+	" LEFT JOIN users u3 ON u3.id = l.measures_by"
+
+static void ledger_row(hm_stmt *st, butler_ledger_row *l)
+{
+	memset(l, 0, sizeof *l);
+	l->id = db_col_int(st, 0);
+	l->project_id = db_col_int(st, 1);
+	COPY(l->project_name, db_col_text(st, 2));
+	l->team_id = db_col_int(st, 3);
+	COPY(l->team_name, db_col_text(st, 4));
+	COPY(l->approval, db_col_text(st, 5));
+	COPY(l->department, db_col_text(st, 6));
+	COPY(l->progress, db_col_text(st, 7));
+	COPY(l->progress_by, db_col_text(st, 8));
+	l->progress_at = db_col_int(st, 9);
+	COPY(l->problems, db_col_text(st, 10));
+	COPY(l->problems_by, db_col_text(st, 11));
+	l->problems_at = db_col_int(st, 12);
+	COPY(l->measures, db_col_text(st, 13));
+	COPY(l->measures_by, db_col_text(st, 14));
+	l->measures_at = db_col_int(st, 15);
+	l->created_at = db_col_int(st, 16);
+	l->updated_at = db_col_int(st, 17);
+}
+
+hm_err butler_db_ledger_get(hm_db *db, const char *district, int64_t butler, int64_t id, butler_ledger_row *out,
+			    hm_error *e)
+{
+	hm_stmt *st = db_stmt(db, "SELECT " LEDGER_COLS LEDGER_FROM " WHERE" SCOPE " AND l.id = $3", e);
+	if (!st)
+		return e->err;
+	bind_scope(st, district, butler);
+	db_bind_int(st, 3, id);
+	hm_err err = db_row(st, HM_E_BUTLER_LEDGER_NOT_FOUND, "id", e);
+	if (!err)
+		ledger_row(st, out);
+	return err;
+}
+
+hm_err butler_db_ledger_save(hm_db *db, int64_t user_id, int64_t now, const butler_ledger_row *l, bool progress,
+			     bool problems, bool measures, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db,
+			      "UPDATE butler_ledger SET approval = $1, department = $2, progress = $3,"
+			      " progress_by = CASE WHEN $4 THEN $5 ELSE progress_by END,"
+			      " progress_at = CASE WHEN $4 THEN $6 ELSE progress_at END, problems = $7,"
+			      " problems_by = CASE WHEN $8 THEN $5 ELSE problems_by END,"
+			      " problems_at = CASE WHEN $8 THEN $6 ELSE problems_at END, measures = $9,"
+			      " measures_by = CASE WHEN $10 THEN $5 ELSE measures_by END,"
+			      " measures_at = CASE WHEN $10 THEN $6 ELSE measures_at END, updated_at = $6 WHERE id = $11",
+			      e);
+	if (!st)
+		return e->err;
+	db_bind_text(st, 1, l->approval);
+	db_bind_text(st, 2, l->department);
+	db_bind_text(st, 3, l->progress);
+	db_bind_int(st, 4, progress);
+	db_bind_int_or_null(st, 5, user_id);
+	db_bind_int(st, 6, now);
+	db_bind_text(st, 7, l->problems);
+	db_bind_int(st, 8, problems);
+	db_bind_text(st, 9, l->measures);
+	db_bind_int(st, 10, measures);
+	db_bind_int(st, 11, l->id);
+	int rc = db_step(st);
+	if (rc == DB_CONSTRAINT)
+		return hm_fail(e, HM_E_BUTLER_LEDGER_DUP, "approval");
+	return rc == DB_DONE ? HM_OK : db_error(db, e);
+}
+
+#define LEDGER_FILTER LEDGER_FROM " WHERE" SCOPE " AND ($3 = 0 OR l.project_id = $3) AND ($4 = 0 OR t.id = $4)"
+
+static void bind_ledger_filter(hm_stmt *st, const char *district, int64_t butler, const butler_ledger_filter *f)
+{
+	bind_scope(st, district, butler);
+	db_bind_int(st, 3, f->project_id);
+	db_bind_int(st, 4, f->team_id);
+}
+
+hm_err butler_db_ledger_list(hm_db *db, const char *district, int64_t butler, const butler_ledger_filter *f,
+			     butler_ledger_visit visit, void *arg, int64_t *total, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db, "SELECT count(*)" LEDGER_FILTER, e);
+	if (!st)
+		return e->err;
+	bind_ledger_filter(st, district, butler, f);
+	hm_err err = step_total(db, st, total, e);
+	if (err)
+		return err;
+	st = db_stmt(db, "SELECT " LEDGER_COLS LEDGER_FILTER " ORDER BY l.project_id, l.id LIMIT $5 OFFSET $6", e);
+	if (!st)
+		return e->err;
+	bind_ledger_filter(st, district, butler, f);
+	db_bind_int(st, 5, f->page_size);
+	db_bind_int(st, 6, (int64_t)(f->page - 1) * f->page_size);
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		butler_ledger_row *l = malloc(sizeof *l);
+		if (!l)
+			return hm_fail(e, HM_E_INTERNAL, NULL);
+		ledger_row(st, l);
+		visit(l, arg);
+		free(l);
 	}
 	return rc == DB_DONE ? HM_OK : db_error(db, e);
 }

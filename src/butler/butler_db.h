@@ -77,6 +77,17 @@ hm_err butler_db_question_list(hm_db *db, const char *district, int64_t butler, 
 			       const butler_question_filter *f, butler_question_visit visit, void *arg, int64_t *total,
 			       hm_error *e);
 
+/* progress ledger */
+hm_err butler_db_ledger_insert(hm_db *db, int64_t user_id, int64_t now, butler_ledger_row *l, hm_error *e);
+hm_err butler_db_ledger_get(hm_db *db, const char *district, int64_t butler, int64_t id, butler_ledger_row *out,
+			    hm_error *e);
+/* Save approval and department, and each of the three texts whose flag is
+ * set (with user and now as its who/when). HM_E_BUTLER_LEDGER_DUP. */
+hm_err butler_db_ledger_save(hm_db *db, int64_t user_id, int64_t now, const butler_ledger_row *l, bool progress,
+			     bool problems, bool measures, hm_error *e);
+hm_err butler_db_ledger_list(hm_db *db, const char *district, int64_t butler, const butler_ledger_filter *f,
+			     butler_ledger_visit visit, void *arg, int64_t *total, hm_error *e);
+
 /* stats: counts; spans are computed by the caller from butler_db_all_procs */
 hm_err butler_db_stats(hm_db *db, const char *district, int64_t butler, int64_t since, int64_t now, butler_stats *out,
 		       hm_error *e);

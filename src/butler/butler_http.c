@@ -1036,6 +1036,133 @@ hm_err butler_stats_handler(hm_req *r)
 	return http_reply(r, 200, j);
 }
 
+/* ---- progress ledger ------------------------------------------------------ */
+
+static json_t *by_json(const char *name, int64_t at)
+{
+	return at ? json_pack("{s:s, s:o}", "name", name, "at", json_time(at)) : json_null();
+}
+
+static json_t *ledger_json(const butler_ledger_row *l)
+{
+	json_t *j = json_pack("{s:I, s:o, s:o, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)l->id, "project",
+			      ref_json(l->project_id, l->project_name), "team", ref_json(l->team_id, l->team_name),
+			      "project_name", l->project_name, "approval", l->approval, "department", l->department,
+			      "progress", l->progress, "problems", l->problems, "measures", l->measures);
+	json_object_set_new(j, "progress_updated", by_json(l->progress_by, l->progress_at));
+	json_object_set_new(j, "problems_updated", by_json(l->problems_by, l->problems_at));
+	json_object_set_new(j, "measures_updated", by_json(l->measures_by, l->measures_at));
+	json_object_set_new(j, "created_at", json_time(l->created_at));
+	json_object_set_new(j, "updated_at", json_time(l->updated_at));
+	return j;
+}
+
+struct llist {
+	json_t *items;
+	int64_t seq;
+};
+
+static void ledger_visit(const butler_ledger_row *l, void *arg)
+{
+	struct llist *a = arg;
+	json_t *j = ledger_json(l);
+	json_object_set_new(j, "seq", json_integer(++a->seq));
+	json_array_append_new(a->items, j);
+}
+
+/* The customary column order of a 审批进度台账. */
+static const export_col ledger_cols[] = {
+	{"seq", "序号", COL_INT, 6},          {"project_name", "项目名称", COL_TEXT, 30},
+	{"approval", "审批事项", COL_TEXT, 28}, {"department", "责任单位", COL_TEXT, 24},
+	{"progress", "进展情况", COL_TEXT, 40}, {"problems", "存在问题", COL_TEXT, 40},
+	{"measures", "采取措施", COL_TEXT, 40},
+};
+
+hm_err butler_ledger_list_handler(hm_req *r)
+{
+	static const char *const allowed[] = {"project_id", "team_id", "page", "page_size", "format", NULL};
+	butler_ledger_filter f = {0};
+	bool xlsx;
+	hm_err err = http_query_allowed(r, allowed);
+	if (err || (err = http_list_paging(r, &xlsx, &f.page, &f.page_size)) || (err = qid(r, "project_id", &f.project_id)) ||
+	    (err = qid(r, "team_id", &f.team_id)))
+		return err;
+	struct llist acc = {json_array(), (int64_t)(f.page - 1) * f.page_size};
+	int64_t total;
+	butler_ctx c = ctx_of(r);
+	if ((err = butler_ledger_list(&c, &f, ledger_visit, &acc, &total, &r->err))) {
+		json_decref(acc.items);
+		return err;
+	}
+	return http_list_reply(r, acc.items, total, f.page, f.page_size, xlsx, "butler-ledger", "审批进度台账", ledger_cols,
+			       NCOLS(ledger_cols));
+}
+
+static const jfield ledger_spec[] = {
+	{"approval", JF_STRING, true, 1, 100, NULL, 0},
+	{"department", JF_STRING, true, 1, 100, NULL, 0},
+	{"progress", JF_STRING, false, 0, 500, NULL, 0},
+	{"problems", JF_STRING, false, 0, 500, NULL, 0},
+	{"measures", JF_STRING, false, 0, 500, NULL, 0},
+	END,
+};
+
+hm_err butler_ledger_create_handler(hm_req *r)
+{
+	int64_t id;
+	hm_err err = http_param_id(r, 0, &id, HM_E_BUTLER_PROJECT_NOT_FOUND);
+	if (err || (err = http_body(r, ledger_spec)))
+		return err;
+	butler_ledger_row *l = calloc(1, sizeof *l);
+	if (!l)
+		return hm_fail(&r->err, HM_E_INTERNAL, NULL);
+	l->project_id = id;
+	COPY(l->approval, jstr(r->body, "approval"));
+	COPY(l->department, jstr(r->body, "department"));
+	COPY(l->progress, jstr(r->body, "progress"));
+	COPY(l->problems, jstr(r->body, "problems"));
+	COPY(l->measures, jstr(r->body, "measures"));
+	butler_ctx c = ctx_of(r);
+	if (!(err = butler_ledger_add(&c, l, &r->err)))
+		err = http_reply(r, 201, json_pack("{s:o}", "entry", ledger_json(l)));
+	free(l);
+	return err;
+}
+
+static const jfield ledger_change_spec[] = {
+	{"approval", JF_STRING, false, 1, 100, NULL, 0},
+	{"department", JF_STRING, false, 1, 100, NULL, 0},
+	{"progress", JF_STRING, false, 0, 500, NULL, 0},
+	{"problems", JF_STRING, false, 0, 500, NULL, 0},
+	{"measures", JF_STRING, false, 0, 500, NULL, 0},
+	END,
+};
+
+static const char *jopt(hm_req *r, const char *name)
+{
+	return jhas(r->body, name) ? jstr(r->body, name) : NULL;
+}
+
+hm_err butler_ledger_update_handler(hm_req *r)
+{
+	int64_t id;
+	hm_err err = http_param_id(r, 0, &id, HM_E_BUTLER_LEDGER_NOT_FOUND);
+	if (err || (err = http_body(r, ledger_change_spec)))
+		return err;
+	if (json_object_size(r->body) == 0)
+		return hm_failf(&r->err, HM_E_MISSING_FIELD, "progress", "请至少填写一项要修改的内容");
+	butler_ledger_change ch = {jopt(r, "approval"), jopt(r, "department"), jopt(r, "progress"), jopt(r, "problems"),
+				   jopt(r, "measures")};
+	butler_ledger_row *l = calloc(1, sizeof *l);
+	if (!l)
+		return hm_fail(&r->err, HM_E_INTERNAL, NULL);
+	butler_ctx c = ctx_of(r);
+	if (!(err = butler_ledger_update(&c, id, &ch, l, &r->err)))
+		err = http_reply(r, 200, json_pack("{s:o}", "entry", ledger_json(l)));
+	free(l);
+	return err;
+}
+
 hm_err butler_audit_visible(hm_req *r, const char *entity, int64_t id)
 {
 	butler_ctx c = ctx_of(r);

@@ -187,5 +187,8 @@ const hm_route hm_routes[] = {
 	{"POST", "/api/v1/butler/projects/{id}/questions", butler_question_create_handler, W, "butler:question:write", "记录企业问题（当场答复或转交部门）"},
 	{"POST", "/api/v1/butler/questions/{id}/answer", butler_question_answer_handler, W, "butler:question:write", "登记部门答复"},
 	{"GET", "/api/v1/butler/stats", butler_stats_handler, RO, "butler:stats:read", "项目管家数据看板"},
+	{"GET", "/api/v1/butler/ledger", butler_ledger_list_handler, RO, "butler:project:read", "审批进度台账（可导出 Excel）"},
+	{"POST", "/api/v1/butler/projects/{id}/ledger", butler_ledger_create_handler, W, "butler:project:write", "增加审批进度台账条目"},
+	{"PUT", "/api/v1/butler/ledger/{id}", butler_ledger_update_handler, W, "butler:project:write", "更新审批进度（进展、问题、措施）"},
 	{NULL, NULL, NULL, 0, NULL, NULL},
 };

