@@ -220,3 +220,47 @@ test('the butler records a visit and a question handed to a department; the dash
   assert.deepEqual(page.errors, [])
   await page.context().close()
 })
+
+test('the butler keeps the approval progress ledger: problems and measures with who and when', async () => {
+  const page = await newPage(browser, server.base)
+  await login(page, 'bt')
+  await page.goto(projectUrl)
+  await page.locator('.el-tabs__item', { hasText: '审批进度台账' }).click()
+  await page.locator('[data-test=ledger-add]').click()
+  const d = dialog(page, '增加审批事项')
+  await d.locator('[data-test=ledger-save]').click()
+  await d.locator('.el-form-item__error', { hasText: '请填写审批事项' }).waitFor()
+  await d.locator('.el-form-item__error', { hasText: '请填写责任单位' }).waitFor()
+  await shot(page, 'ledger-form-errors', P)
+  await pickOption(page, d.locator('[data-test=ledger-approval]'), '建筑工程施工许可证（26#）')
+  // picking a checklist procedure brings its department along
+  assert.match(await d.locator('input[data-test=ledger-department]').inputValue(), /住房城乡建设主管部门/)
+  await d.locator('input[data-test=ledger-department]').fill('区行政审批服务局')
+  await d.locator('textarea[data-test=ledger-progress]').fill('已受理，待施工图审查合格书')
+  await d.locator('textarea[data-test=ledger-problems]').fill('施工图审查未完成')
+  await d.locator('[data-test=ledger-save]').click()
+  await expectMessage(page, '已增加审批事项')
+  const row = page.locator('[data-test=ledger-table] .el-table__row', { hasText: '26#' })
+  await row.waitFor()
+  await row.locator('text=施工图审查未完成').waitFor()
+  assert.equal(await row.locator('.by', { hasText: '孙管家' }).count(), 2, 'progress and problems signed by the butler')
+
+  await row.locator('[data-test=ledger-edit]').click()
+  const e = dialog(page, '更新审批进度')
+  await e.locator('textarea[data-test=ledger-measures]').fill('协调审查机构加快审查，预计下周出具合格书')
+  await e.locator('[data-test=ledger-save]').click()
+  await expectMessage(page, '审批进度已更新')
+  await row.locator('text=协调审查机构加快审查').waitFor()
+  assert.equal(await row.locator('.by', { hasText: '孙管家' }).count(), 3)
+  await shot(page, 'ledger', P)
+
+  const bt = await api(server.base, 'bt')
+  const id = Number(projectUrl.split('/').pop())
+  const items = (await bt('GET', `/butler/ledger?project_id=${id}`)).body.items
+  assert.deepEqual(
+    items.map((x) => [x.approval, x.department, x.problems, x.measures]),
+    [['建筑工程施工许可证（26#）', '区行政审批服务局', '施工图审查未完成', '协调审查机构加快审查，预计下周出具合格书']],
+  )
+  assert.deepEqual(page.errors, [])
+  await page.context().close()
+})
