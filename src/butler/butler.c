@@ -14,6 +14,7 @@
 #include "core/audit.h"
 #include "core/embedded.h"
 #include "core/hmtime.h"
+#include "hotline/hotline.h"
 
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src))
 
@@ -988,6 +989,54 @@ hm_err butler_visit_list(const butler_ctx *c, const butler_visit_filter *f, butl
 	return butler_db_visit_list(c->db, SCOPE_ARGS(c), f, visit, arg, total, e);
 }
 
+/* The appeal's warning for a question still waiting on it. */
+static void question_derive(const butler_ctx *c, butler_question *q)
+{
+	q->warning = hotline_warning_code(HL_WARN_NONE);
+	if (q->appeal_id && strcmp(q->status, "handed_over") == 0 && strcmp(q->appeal_status, "merged") != 0)
+		q->warning = hotline_warning_code(hotline_warning_at(c->cal, q->due_at, q->appeal_in_hours, c->now));
+}
+
+/* Hand the question over: register an appeal of channel 'butler' for the
+ * project's contact and dispatch it to the department with the butler's
+ * deadline, on the hotline's clocks. */
+static hm_err question_hand_over(const butler_ctx *c, const butler_project *p, butler_question *q, int days,
+				 hm_error *e)
+{
+	hotline_ctx hc = {c->db, c->user, c->now, c->cal};
+	hotline_appeal *a = calloc(1, sizeof *a);
+	if (!a)
+		return hm_fail(e, HM_E_INTERNAL, NULL);
+	COPY(a->channel, "butler");
+	COPY(a->kind, "consultation");
+	/* the hotline keeps a caller's name in fewer bytes than the butler's asker */
+	size_t an = strlen(q->asker);
+	if (an >= sizeof a->caller_name) {
+		free(a);
+		return hm_failf(e, HM_E_TOO_LONG, "asker", "转交热线的提出人姓名过长");
+	}
+	memcpy(a->caller_name, q->asker, an + 1);
+	COPY(a->caller_phone, p->contact_phone);
+	snprintf(a->place, sizeof a->place, "%.120s %.200s", p->town, p->name);
+	snprintf(a->content, sizeof a->content, "【项目管家转办】%.400s（%.400s）企业提出：%.6000s", p->name, p->enterprise,
+		 q->content);
+	COPY(a->category, BUTLER_HANDOVER_CATEGORY);
+	char note[200];
+	snprintf(note, sizeof note, "项目管家转办，答复期限 %d 个工作日", days);
+	hm_err err = hotline_appeal_create(&hc, a, e);
+	if (!err)
+		err = hotline_dispatch_within(&hc, a->id, q->department_id, days, note, a, e);
+	if (!err) {
+		q->appeal_id = a->id;
+		COPY(q->appeal_no, a->no);
+		q->handed_at = a->dispatched_at;
+		q->due_at = a->due;
+		q->estimated = a->estimated;
+	}
+	free(a);
+	return err;
+}
+
 hm_err butler_question_create(const butler_ctx *c, butler_question *in, int deadline_days, hm_error *e)
 {
 	butler_project *p = malloc(sizeof *p);
@@ -1000,16 +1049,25 @@ hm_err butler_question_create(const butler_ctx *c, butler_question *in, int dead
 	if ((err = butler_db_project_get(c->db, SCOPE_ARGS(c), in->project_id, p, e)))
 		goto out;
 	const butler_rules *r = butler_rules_get();
-	bool answered = in->answer[0] != '\0', handed = in->department[0] != '\0';
+	bool answered = in->answer[0] != '\0', handed = in->department_id != 0;
 	if (answered == handed) {
-		err = hm_fail(e, HM_E_BUTLER_QUESTION_HANDLING, answered ? "department" : "answer");
+		err = hm_fail(e, HM_E_BUTLER_QUESTION_HANDLING, answered ? "department_id" : "answer");
 		goto out;
 	}
 	if (!deadline_days)
 		deadline_days = r->question_deadline_default;
+	else if (!handed) {
+		err = hm_failf(e, HM_E_BUTLER_QUESTION_HANDLING, "deadline_days", "当场答复的问题不需要答复期限");
+		goto out;
+	}
 	if (handed && (deadline_days < 1 || deadline_days > r->question_deadline_max)) {
 		err = hm_failf(e, HM_E_OUT_OF_RANGE, "deadline_days", "答复期限应为 1 到 %d 个工作日",
 			       r->question_deadline_max);
+		goto out;
+	}
+	const hotline_department *dept = handed ? hotline_department_find(in->department_id) : NULL;
+	if (handed && !dept) {
+		err = hm_fail(e, HM_E_BUTLER_QUESTION_DEPARTMENT, "department_id");
 		goto out;
 	}
 	if (!in->raised_at)
@@ -1031,23 +1089,23 @@ hm_err butler_question_create(const butler_ctx *c, butler_question *in, int dead
 		COPY(in->status, "answered");
 		in->on_site = true;
 		in->answered_at = in->raised_at;
+		in->department[0] = '\0';
 	} else {
 		COPY(in->status, "handed_over");
-		/* the department's clock starts when the question is handed over */
-		in->handed_at = in->raised_at;
-		if ((err = calendar_add_workdays(c->cal, in->handed_at, deadline_days, &in->due_at, &in->estimated, e)))
+		COPY(in->department, dept->name);
+		if ((err = question_hand_over(c, p, in, deadline_days, e)))
 			goto out;
 	}
 	if ((err = butler_db_question_insert(c->db, c->user->id, c->now, in, e)))
 		goto out;
-	char detail[160];
-	snprintf(detail, sizeof detail, "{\"question_id\":%lld,\"status\":\"%s\",\"due_at\":%lld}", (long long)in->id,
-		 in->status, (long long)in->due_at);
+	char detail[200];
+	snprintf(detail, sizeof detail, "{\"question_id\":%lld,\"status\":\"%s\",\"due_at\":%lld,\"appeal_id\":%lld}",
+		 (long long)in->id, in->status, (long long)in->due_at, (long long)in->appeal_id);
 	if ((err = audit(c, "butler_question.create", "butler_project", in->project_id, NULL, NULL, detail, e)))
 		goto out;
 	err = butler_db_question_get(c->db, SCOPE_ARGS(c), in->id, in, e);
 	if (!err)
-		in->overdue = false;
+		question_derive(c, in);
 out:
 	free(p);
 	free(v);
@@ -1062,6 +1120,10 @@ hm_err butler_question_answer(const butler_ctx *c, int64_t id, const char *answe
 		return hm_fail(e, HM_E_INTERNAL, NULL);
 	if ((err = butler_db_question_get(c->db, SCOPE_ARGS(c), id, q, e)))
 		goto out;
+	if (q->appeal_id) {
+		err = hm_fail(e, HM_E_BUTLER_QUESTION_VIA_HOTLINE, NULL);
+		goto out;
+	}
 	if (strcmp(q->status, "answered") == 0) {
 		err = hm_fail(e, HM_E_BUTLER_QUESTION_ANSWERED, NULL);
 		goto out;
@@ -1073,16 +1135,32 @@ hm_err butler_question_answer(const butler_ctx *c, int64_t id, const char *answe
 		 c->now >= q->due_at ? "true" : "false");
 	if ((err = audit(c, "butler_question.answer", "butler_project", q->project_id, NULL, NULL, detail, e)))
 		goto out;
-	err = butler_db_question_get(c->db, SCOPE_ARGS(c), id, out, e);
+	if (!(err = butler_db_question_get(c->db, SCOPE_ARGS(c), id, out, e)))
+		question_derive(c, out);
 out:
 	free(q);
 	return err;
 }
 
+struct question_acc {
+	const butler_ctx *c;
+	butler_question_visit visit;
+	void *arg;
+};
+
+static void question_visit_derived(const butler_question *q, void *arg)
+{
+	struct question_acc *a = arg;
+	butler_question d = *q;
+	question_derive(a->c, &d);
+	a->visit(&d, a->arg);
+}
+
 hm_err butler_question_list(const butler_ctx *c, const butler_question_filter *f, butler_question_visit visit,
 			    void *arg, int64_t *total, hm_error *e)
 {
-	return butler_db_question_list(c->db, SCOPE_ARGS(c), c->now, f, visit, arg, total, e);
+	struct question_acc a = {c, visit, arg};
+	return butler_db_question_list(c->db, SCOPE_ARGS(c), c->now, f, question_visit_derived, &a, total, e);
 }
 
 /* ---- progress ledger ------------------------------------------------------ */

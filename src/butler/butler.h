@@ -336,19 +336,34 @@ typedef struct butler_question {
 	int64_t raised_at;
 	char asker[132];
 	char content[8004];
-	char status[16];             /* handed_over, answered */
-	char department[404];
-	int64_t handed_at, due_at;
+	char status[16];             /* handed_over, answered (derived from the appeal when there is one) */
+	char department[404];        /* the department's name (free text in rows from before issue 8) */
+	int64_t department_id;       /* hotline department (data/hotline_departments.tsv), 0 = old row */
+	int64_t handed_at, due_at;   /* due_at: the appeal's reply due when there is one */
 	bool estimated;
-	char answer[8004];
+	char answer[8004];           /* the department's approved reply when handed through the hotline */
 	bool on_site;
 	int64_t answered_at;
+	int64_t appeal_id;           /* hotline appeal carrying the hand-over, 0 = none */
+	char appeal_no[24];
+	char appeal_status[20];
+	int64_t appeal_sign_due;
+	bool appeal_in_hours;
 	/* derived at c->now */
 	bool overdue;
+	const char *warning;         /* the appeal's warning: "none", "yellow", "red" (static) */
 } butler_question;
+/* The hotline category a hand-over is filed under (其他政务事项·其他). */
+#define BUTLER_HANDOVER_CATEGORY "gov.other"
 /* Record a question: answered on the spot (answer given), or handed to a
- * department with a deadline of deadline_days working days. */
+ * hotline department (in->department_id) through the hotline: an appeal of
+ * channel 'butler' is registered and dispatched with a reply period of
+ * deadline_days working days (0 = data/butler_rules.tsv's default); the
+ * question keeps the appeal's id. */
 hm_err butler_question_create(const butler_ctx *c, butler_question *in, int deadline_days, hm_error *e);
+/* Record the department's answer to a question handed over before issue 8
+ * (one handed through the hotline is answered there:
+ * HM_E_BUTLER_QUESTION_VIA_HOTLINE). */
 hm_err butler_question_answer(const butler_ctx *c, int64_t id, const char *answer, butler_question *out, hm_error *e);
 typedef struct butler_question_filter {
 	int64_t project_id, team_id;

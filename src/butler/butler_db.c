@@ -861,8 +861,8 @@ hm_err butler_db_question_insert(hm_db *db, int64_t user_id, int64_t now, butler
 	hm_stmt *st = db_stmt(db,
 			      "INSERT INTO butler_questions (project_id, team_id, visit_id, raised_at, asker, content, status,"
 			      " department, handed_at, due_at, estimated_due, answer, answered_on_site, answered_at,"
-			      " created_by, created_at)"
-			      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+			      " created_by, created_at, department_id, appeal_id, appeal_no)"
+			      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
 			      e);
 	if (!st)
 		return e->err;
@@ -882,18 +882,41 @@ hm_err butler_db_question_insert(hm_db *db, int64_t user_id, int64_t now, butler
 	db_bind_int_or_null(st, 14, q->answered_at);
 	db_bind_int_or_null(st, 15, user_id);
 	db_bind_int(st, 16, now);
+	db_bind_int_or_null(st, 17, q->department_id);
+	db_bind_int_or_null(st, 18, q->appeal_id);
+	db_bind_text(st, 19, q->appeal_no);
 	hm_err err = db_exec_stmt(st, e);
 	if (!err)
 		q->id = db_last_id(db);
 	return err;
 }
 
+/* A question as its reader sees it. One handed over through the hotline
+ * (appeal_id) is answered once its appeal's reply has been approved: status
+ * replied or closed (a reply still waiting for the department head's review
+ * is not an answer); the department's reply is the answer, the appeal's due
+ * the deadline. Derived here rather than copied back, so the hotline's code
+ * needs no hook into the butler's tables. */
+#define QUESTIONS                                                                                              \
+	" (SELECT q0.id, q0.project_id, q0.team_id, q0.visit_id, q0.raised_at, q0.asker, q0.content,"             \
+	" CASE WHEN q0.appeal_id IS NULL THEN q0.status WHEN ha.status IN ('replied', 'closed') THEN 'answered'"  \
+	" ELSE 'handed_over' END AS status, q0.department, q0.department_id, q0.handed_at,"                       \
+	" CASE WHEN q0.appeal_id IS NULL THEN q0.due_at ELSE ha.due END AS due_at,"                               \
+	" CASE WHEN q0.appeal_id IS NULL THEN q0.estimated_due ELSE ha.estimated_due END AS estimated_due,"        \
+	" CASE WHEN q0.appeal_id IS NULL THEN q0.answer WHEN ha.status IN ('replied', 'closed') THEN ha.reply"    \
+	" ELSE '' END AS answer, q0.answered_on_site,"                                                             \
+	" CASE WHEN q0.appeal_id IS NULL THEN q0.answered_at WHEN ha.status IN ('replied', 'closed')"             \
+	" THEN ha.replied_at END AS answered_at, q0.appeal_id, q0.appeal_no, coalesce(ha.status, '') AS appeal_status," \
+	" ha.sign_due AS appeal_sign_due, coalesce(ha.due_in_hours, 0) AS appeal_in_hours"                          \
+	" FROM butler_questions q0 LEFT JOIN hotline_appeals ha ON ha.id = q0.appeal_id) q"
+
 #define QUESTION_COLS                                                                                          \
 	"q.id, q.project_id, p.name, coalesce(q.team_id, 0), coalesce(t.name, ''), coalesce(q.visit_id, 0),"      \
 	" q.raised_at, q.asker, q.content, q.status, q.department, coalesce(q.handed_at, 0), coalesce(q.due_at, 0)," \
-	" q.estimated_due, q.answer, q.answered_on_site, coalesce(q.answered_at, 0)"
+	" q.estimated_due, q.answer, q.answered_on_site, coalesce(q.answered_at, 0), coalesce(q.department_id, 0),"  \
+	" coalesce(q.appeal_id, 0), q.appeal_no, q.appeal_status, coalesce(q.appeal_sign_due, 0), q.appeal_in_hours"
 #define QUESTION_FROM                                                                                          \
-	" FROM butler_questions q JOIN butler_projects p ON p.id = q.project_id"                                  \
+	" FROM" QUESTIONS " JOIN butler_projects p ON p.id = q.project_id"                                        \
 	" LEFT JOIN butler_teams t ON t.id = q.team_id"
 
 static void question_row(hm_stmt *st, butler_question *q)
@@ -916,6 +939,12 @@ static void question_row(hm_stmt *st, butler_question *q)
 	COPY(q->answer, db_col_text(st, 14));
 	q->on_site = db_col_int(st, 15);
 	q->answered_at = db_col_int(st, 16);
+	q->department_id = db_col_int(st, 17);
+	q->appeal_id = db_col_int(st, 18);
+	COPY(q->appeal_no, db_col_text(st, 19));
+	COPY(q->appeal_status, db_col_text(st, 20));
+	q->appeal_sign_due = db_col_int(st, 21);
+	q->appeal_in_hours = db_col_int(st, 22);
 }
 
 hm_err butler_db_question_get(hm_db *db, const char *district, int64_t butler, int64_t id, butler_question *out,
@@ -936,7 +965,7 @@ hm_err butler_db_question_answer(hm_db *db, int64_t id, const char *answer, int6
 {
 	hm_stmt *st = db_stmt(db,
 			      "UPDATE butler_questions SET status = 'answered', answer = $1, answered_at = $2"
-			      " WHERE id = $3 AND status = 'handed_over'",
+			      " WHERE id = $3 AND status = 'handed_over' AND appeal_id IS NULL",
 			      e);
 	if (!st)
 		return e->err;
@@ -1195,7 +1224,7 @@ hm_err butler_db_stats(hm_db *db, const char *district, int64_t butler, int64_t 
 		     " coalesce(sum(CASE WHEN q.status = 'handed_over' THEN 1 ELSE 0 END), 0),"
 		     " coalesce(sum(CASE WHEN q.status = 'handed_over' AND q.due_at <= prm.now THEN 1 ELSE 0 END), 0)"
 		     " FROM (SELECT $1 AS d, $2 AS b, $3 AS since, $4 AS now) prm"
-		     " JOIN butler_questions q ON q.project_id IN (SELECT p.id FROM butler_projects p WHERE" SCOPE ")",
+		     " JOIN" QUESTIONS " ON q.project_id IN (SELECT p.id FROM butler_projects p WHERE" SCOPE ")",
 		     e);
 	if (!st)
 		return e->err;
@@ -1213,7 +1242,7 @@ hm_err butler_db_stats(hm_db *db, const char *district, int64_t butler, int64_t 
 		     " coalesce(sum(CASE WHEN q.status = 'handed_over' AND q.due_at <= prm.now THEN 1 ELSE 0 END), 0)"
 		     " FROM (SELECT $1 AS d, $2 AS b, $3 AS since, $4 AS now) prm"
 		     " JOIN butler_teams t ON prm.d = '' OR t.district = prm.d"
-		     " LEFT JOIN butler_questions q ON q.team_id = t.id AND q.project_id IN"
+		     " LEFT JOIN" QUESTIONS " ON q.team_id = t.id AND q.project_id IN"
 		     " (SELECT p.id FROM butler_projects p WHERE" SCOPE ")"
 		     " GROUP BY t.id, t.name ORDER BY t.id",
 		     e);

@@ -8,6 +8,7 @@
 #include "butler/butler.h"
 #include "core/hmtime.h"
 #include "core/money.h"
+#include "hotline/hotline.h"
 #include "http/export.h"
 
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src))
@@ -114,8 +115,15 @@ json_t *butler_dicts_json(void)
 					 "department", d[i].department, "time_limit_workdays", d[i].workdays, "per_building",
 					 d[i].per_building, "materials", split_json(d[i].materials), "flow",
 					 split_json(d[i].flow), "source", d[i].source, "to_confirm", d[i].check));
+	/* where a question can be handed: the hotline's departments */
+	json_t *depts = json_array();
+	size_t nd;
+	const hotline_department *hd = hotline_departments(&nd);
+	for (size_t i = 0; i < nd; i++)
+		json_array_append_new(depts, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)hd[i].id, "name", hd[i].name,
+						       "org", hd[i].org));
 	const butler_rules *r = butler_rules_get();
-	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:{s:I, s:I, s:s, s:s, s:i, s:s, s:i, s:i}}", "butler_stages",
+	json_t *out = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:{s:I, s:I, s:s, s:s, s:i, s:s, s:i, s:i}}", "butler_stages",
 			 pairs(stages, butler_stage_name), "butler_levels", pairs(levels, butler_level_name),
 			 "butler_procedure_statuses", pairs(statuses, butler_status_name), "butler_question_statuses",
 			 pairs(qstatuses, butler_status_name), "butler_delivery_methods",
@@ -125,6 +133,8 @@ json_t *butler_dicts_json(void)
 			 r->exempt_source, "approval_target_workdays", r->target_workdays, "approval_target_source",
 			 r->target_source, "question_deadline_default", r->question_deadline_default,
 			 "question_deadline_max", r->question_deadline_max);
+	json_object_set_new(out, "butler_handover_departments", depts);
+	return out;
 }
 
 hm_err butler_catalogue_handler(hm_req *r)
@@ -856,6 +866,14 @@ static json_t *question_json(const butler_question *q, int64_t now)
 	json_object_set_new(j, "answered_at", json_time(q->answered_at));
 	json_object_set_new(j, "overdue",
 			    json_boolean(strcmp(q->status, "handed_over") == 0 && q->due_at && now >= q->due_at));
+	json_object_set_new(j, "department_id", q->department_id ? json_integer(q->department_id) : json_null());
+	json_object_set_new(j, "appeal",
+			    q->appeal_id ? json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:b, s:s}", "id",
+						     (json_int_t)q->appeal_id, "no", q->appeal_no, "status", q->appeal_status,
+						     "status_name", hotline_status_name(q->appeal_status), "sign_due",
+						     json_time(q->appeal_sign_due), "due", json_time(q->due_at), "due_in_hours",
+						     q->appeal_in_hours, "warning", q->warning ? q->warning : "none")
+					 : json_null());
 	return j;
 }
 
@@ -865,7 +883,7 @@ static const jfield question_spec[] = {
 	{"raised_at", JF_STRING, false, 0, 40, NULL, 0},
 	{"visit_id", JF_INT, false, 1, INT64_MAX, NULL, 0},
 	{"answer", JF_STRING, false, 0, 2000, NULL, 0},
-	{"department", JF_STRING, false, 0, 100, NULL, 0},
+	{"department_id", JF_INT, false, 1, INT64_MAX, NULL, 0},
 	{"deadline_days", JF_INT, false, 1, 365, NULL, 0},
 	END,
 };
@@ -883,7 +901,7 @@ hm_err butler_question_create_handler(hm_req *r)
 	COPY(q->content, jstr(r->body, "content"));
 	COPY(q->asker, jstr(r->body, "asker"));
 	COPY(q->answer, jstr(r->body, "answer"));
-	COPY(q->department, jstr(r->body, "department"));
+	q->department_id = jint(r->body, "department_id", 0);
 	q->visit_id = jint(r->body, "visit_id", 0);
 	const char *when = jstr(r->body, "raised_at");
 	butler_ctx c = ctx_of(r);
@@ -935,6 +953,8 @@ static const export_col question_cols[] = {
 	{"content", "问题", COL_TEXT, 40},
 	{"status_name", "状态", COL_TEXT, 10},
 	{"department", "转交部门", COL_TEXT, 20},
+	{"appeal.no", "热线工单号", COL_TEXT, 16},
+	{"appeal.status_name", "工单状态", COL_TEXT, 10},
 	{"due_at", "答复期限", COL_TEXT, 26},
 	{"overdue", "是否逾期", COL_BOOL, 10},
 	{"answer", "答复", COL_TEXT, 40},

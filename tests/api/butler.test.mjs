@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer, loginAll, expectReply, runCli, assertNoCliSanitizerReports } from './lib.mjs';
+import { startServer, login, loginAll, expectReply, runCli, assertNoCliSanitizerReports } from './lib.mjs';
 
 const B = '/api/v1/butler';
 const USERS = [
@@ -23,7 +23,15 @@ const USERS = [
   ['bx', 'butler', '370402', '市中区管家'],
   ['lead', 'leader', '370400', '市领导'],
   ['cw', 'caseworker', '370402', '市中区经办人'],
+  ['sup', 'hotline_supervisor', '370400', '热线督办员'],
+  ['wclerk', 'dept_clerk', '370400', '水务局经办人'],
+  ['pclerk', 'dept_clerk', '370400', '公安局经办人'],
+  ['op', 'hotline_operator', '370400', '热线话务员'],
 ];
+// hotline departments (data/hotline_departments.tsv)
+const WATER = 13; // 市城乡水务局
+const POLICE = 1; // 市公安局
+const A = '/api/v1/hotline/appeals';
 const DAY = 86400;
 
 /** 统一社会信用代码 with its GB 32100-2015 check character. */
@@ -71,6 +79,8 @@ describe('project butler', () => {
     srv = await startServer({ users: USERS });
     U = await loginAll(srv.base, USERS.map((u) => u[0]));
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'huimin-butler-'));
+    expectReply(await U.sup.post(`/api/v1/hotline/departments/${WATER}/members`, { username: 'wclerk' }), 201);
+    expectReply(await U.sup.post(`/api/v1/hotline/departments/${POLICE}/members`, { username: 'pclerk' }), 201);
   });
   after(async () => {
     await srv?.stop();
@@ -314,15 +324,19 @@ describe('project butler', () => {
     assert.equal(v.team.id, teams[0].id);
     const onSite = expectReply(await U.b1.post(`${B}/projects/${big.id}/questions`, { content: '营业执照变更需要什么材料？', asker: '高经理', answer: '现场解答：携带变更登记申请书和决议。', visit_id: v.id }), 201).question;
     assert.deepEqual([onSite.status, onSite.answered_on_site, onSite.overdue], ['answered', true, false]);
-    handed = expectReply(await U.b1.post(`${B}/projects/${big.id}/questions`, { content: '取水许可如何办理？', asker: '高经理', department: '区水务局', deadline_days: 3 }), 201).question;
-    assert.deepEqual([handed.status, handed.overdue, handed.department], ['handed_over', false, '区水务局']);
+    handed = expectReply(await U.b1.post(`${B}/projects/${big.id}/questions`, { content: '取水许可如何办理？', asker: '高经理', department_id: WATER, deadline_days: 3 }), 201).question;
+    assert.deepEqual([handed.status, handed.overdue, handed.department, handed.department_id], ['handed_over', false, '市城乡水务局', WATER]);
+    assert.deepEqual([handed.appeal.status, handed.appeal.warning], ['dispatched', 'none']);
+    assert.equal(handed.appeal.due, handed.due_at);
     const due = expectReply(await U.b1.get(`/api/v1/calendar/deadline?from=${encodeURIComponent(handed.handed_at)}&workdays=3`), 200).due;
     assert.equal(handed.due_at, due, 'the deadline counts working days (民法典第二百零一条)');
     expectReply(await U.b2.post(`${B}/projects/${small.id}/questions`, { content: '光伏项目用地？', asker: '李总', answer: '已当场解答' }), 201);
     const bad = [
       [{ content: '问', asker: '甲' }, 422, 'butler_question.invalid_handling'],
-      [{ content: '问', asker: '甲', answer: '答', department: '区水务局' }, 422, 'butler_question.invalid_handling'],
-      [{ content: '问', asker: '甲', department: '区水务局', deadline_days: 31 }, 422, 'request.out_of_range'],
+      [{ content: '问', asker: '甲', answer: '答', department_id: WATER }, 422, 'butler_question.invalid_handling'],
+      [{ content: '问', asker: '甲', department_id: WATER, deadline_days: 31 }, 422, 'request.out_of_range'],
+      [{ content: '问', asker: '甲', department_id: 999 }, 422, 'butler_question.unknown_department'],
+      [{ content: '问', asker: '甲', department: '区水务局' }, 400, 'request.unknown_field'],
       [{ content: '问', asker: '甲', answer: '答', visit_id: 999999 }, 404, 'butler_visit.not_found'],
       [{ content: '问', asker: '甲', answer: '答', raised_at: '2199-01-01T00:00:00+08:00' }, 422, 'butler.date_in_future'],
     ];
@@ -451,9 +465,13 @@ describe('project butler', () => {
     assert.deepEqual(od.items.map((x) => [x.id, x.overdue]), [[handed.id, true]]);
     let dash = expectReply(await U.badm.get(`${B}/stats?since=${today}`), 200);
     assert.equal(dash.questions.overdue, 1);
-    const ans = expectReply(await U.b1.post(`${B}/questions/${handed.id}/answer`, { answer: '区水务局答复：按取水许可办事指南办理。' }), 200).question;
-    assert.deepEqual([ans.status, ans.overdue, ans.answered_on_site], ['answered', false, false]);
-    expectReply(await U.b1.post(`${B}/questions/${handed.id}/answer`, { answer: '再答' }), 409, 'butler_question.already_answered');
+    // the department answers in the hotline; the question reads the approved reply
+    expectReply(await U.b1.post(`${B}/questions/${handed.id}/answer`, { answer: '再答' }), 409, 'butler_question.answered_via_hotline');
+    U.wclerk = await login(srv.base, 'wclerk');
+    expectReply(await U.wclerk.post(`${A}/${handed.appeal.id}/sign`, {}), 200);
+    expectReply(await U.wclerk.post(`${A}/${handed.appeal.id}/reply`, { reply: '市城乡水务局答复：按取水许可办事指南办理。' }), 200);
+    const ans = expectReply(await U.b1.get(`${B}/questions?project_id=${big.id}&status=answered`), 200).items.find((x) => x.id === handed.id);
+    assert.deepEqual([ans.status, ans.overdue, ans.answered_on_site, ans.answer], ['answered', false, false, '市城乡水务局答复：按取水许可办事指南办理。']);
 
     dash = expectReply(await U.badm.get(`${B}/stats?since=${today}`), 200);
     assert.equal(dash.projects, 6);
@@ -505,12 +523,15 @@ describe('project butler: ledger, photos, catalogue, hand-over', () => {
     theirs = expectReply(await U.badm.post(`${B}/projects`, projectBody({ name: '峰瑞建材技改项目' })), 201).project;
     expectReply(await U.badm.post(`${B}/projects/${mine.id}/assign`, { team_id: teams[0].id }), 200);
     expectReply(await U.badm.post(`${B}/projects/${theirs.id}/assign`, { team_id: teams[1].id }), 200);
+    expectReply(await U.sup.post(`/api/v1/hotline/departments/${WATER}/members`, { username: 'wclerk' }), 201);
+    expectReply(await U.sup.post(`/api/v1/hotline/departments/${POLICE}/members`, { username: 'pclerk' }), 201);
   });
   after(async () => {
     await srv?.stop();
     assertNoCliSanitizerReports();
   });
 
+  const getToday = async (as) => expectReply(await as.get(`${B}/projects/${mine.id}`), 200).project.created_at;
   const ledger = async (as, q = '') => expectReply(await as.get(`${B}/ledger${q}`), 200);
   const err = (r, status, code, field) => {
     const j = expectReply(r, status, code, field);
@@ -588,5 +609,75 @@ describe('project butler: ledger, photos, catalogue, hand-over', () => {
     assert.ok(at.every((i) => i >= 0), `headers ${at}`);
     assert.deepEqual([...at].sort((x, y) => x - y), at, 'headers in the customary order');
     for (const w of ['恒海创智园建设项目', '施工图审查未完成', '协调审查机构加快审查', '取水许可']) assert.ok(text.includes(w), w);
+  });
+
+  it('a question handed over becomes a hotline appeal that the department’s clerk works; answered once replied', async () => {
+    const since = (await getToday(U.badm)).slice(0, 10);
+    const dash0 = expectReply(await U.badm.get(`${B}/stats?since=${since}`), 200).questions;
+    const q = expectReply(await U.b1.post(`${B}/projects/${mine.id}/questions`, { content: '厂区取水许可需要哪些材料？', asker: '高经理', department_id: WATER }), 201).question;
+    assert.deepEqual([q.status, q.department, q.department_id, q.answer], ['handed_over', '市城乡水务局', WATER, '']);
+    assert.match(q.appeal.no, /^RX\d{10}$/);
+    assert.equal(q.appeal.status, 'dispatched');
+    // the hotline's clocks: sign for within 1 working day, reply within the default 5
+    const cal = async (n) => expectReply(await U.b1.get(`/api/v1/calendar/deadline?from=${encodeURIComponent(q.handed_at)}&workdays=${n}`), 200).due;
+    assert.equal(q.appeal.sign_due, await cal(1));
+    assert.equal(q.appeal.due, await cal(5));
+    assert.equal(q.due_at, q.appeal.due);
+
+    // the water clerk sees it as any other appeal; the police clerk does not
+    const seen = expectReply(await U.wclerk.get(`${A}/${q.appeal.id}`), 200).appeal;
+    assert.deepEqual([seen.channel, seen.channel_name, seen.status, seen.department?.id], ['butler', '项目管家转办', 'dispatched', WATER]);
+    assert.match(seen.content, /厂区取水许可需要哪些材料/);
+    assert.ok(expectReply(await U.wclerk.get(A), 200).items.some((x) => x.id === q.appeal.id));
+    expectReply(await U.pclerk.get(`${A}/${q.appeal.id}`), 404, 'appeal.not_found');
+    assert.ok(!expectReply(await U.pclerk.get(A), 200).items.some((x) => x.id === q.appeal.id));
+    expectReply(await U.pclerk.post(`${A}/${q.appeal.id}/sign`, {}), 404, 'appeal.not_found');
+    // another team's butler cannot see the question
+    assert.equal(expectReply(await U.b2.get(`${B}/questions?project_id=${mine.id}`), 200).total, 0);
+
+    // signed is not answered; only an approved reply (replied/closed) is
+    expectReply(await U.wclerk.post(`${A}/${q.appeal.id}/sign`, {}), 200);
+    const pick = async (as) => expectReply(await as.get(`${B}/questions?project_id=${mine.id}`), 200).items.find((x) => x.id === q.id);
+    let now = await pick(U.b1);
+    assert.deepEqual([now.status, now.appeal.status, now.answer], ['handed_over', 'signed', '']);
+    assert.equal(expectReply(await U.b1.get(`${B}/questions?project_id=${mine.id}&status=handed_over`), 200).total, 1);
+    err(await U.b1.post(`${B}/questions/${q.id}/answer`, { answer: '管家自己答' }), 409, 'butler_question.answered_via_hotline');
+    expectReply(await U.wclerk.post(`${A}/${q.appeal.id}/reply`, { reply: '请携带取水许可申请书、取水和退水影响论证报告到市城乡水务局窗口办理。' }), 200);
+    now = await pick(U.b1);
+    assert.deepEqual([now.status, now.appeal.status, now.answered_on_site], ['answered', 'replied', false]);
+    assert.match(now.answer, /取水许可申请书/);
+    assert.ok(now.answered_at);
+    const dash = expectReply(await U.badm.get(`${B}/stats?since=${since}`), 200).questions;
+    assert.equal(dash.answered_since, dash0.answered_since + 1);
+    const team = (d) => d.by_team.find((t) => t.team_id === teams[0].id).answered;
+    assert.equal(team(dash), team(dash0) + 1);
+    assert.equal(expectReply(await U.b1.get(`${B}/questions?answered_since=${since}`), 200).items.filter((x) => x.id === q.id).length, 1);
+  });
+
+  it('hand-over: bad input changes nothing, and the intake desk cannot register the butler’s channel', async () => {
+    const count = async () => [
+      expectReply(await U.badm.get(`${B}/questions`), 200).total,
+      expectReply(await U.sup.get(A), 200).total,
+    ];
+    const before = await count();
+    const url = `${B}/projects/${mine.id}/questions`;
+    err(await U.b1.post(url, { content: '问', asker: '甲', department_id: 999 }), 422, 'butler_question.unknown_department', 'department_id');
+    err(await U.b1.post(url, { content: '问', asker: '甲', department_id: 'x' }), 400, 'request.invalid_type', 'department_id');
+    err(await U.b1.post(url, { content: '问', asker: '甲', department_id: WATER, deadline_days: 31 }), 422, 'request.out_of_range', 'deadline_days');
+    err(await U.b1.post(url, { content: '问', asker: '甲', department_id: WATER, answer: '答' }), 422, 'butler_question.invalid_handling', 'department_id');
+    err(await U.b1.post(url, { content: '问', asker: '甲', department: '区水务局' }), 400, 'request.unknown_field', 'department');
+    err(await U.b2.post(url, { content: '问', asker: '甲', department_id: WATER }), 404, 'butler_project.not_found');
+    assert.deepEqual(await count(), before, 'no question and no appeal was created');
+
+    const dict = expectReply(await U.op.get('/api/v1/dicts'), 200);
+    const channels = dict.hotline?.channels || dict.channels || dict.hotline_channels;
+    assert.ok(channels.some((c) => c.code === 'butler' && c.name === '项目管家转办'), JSON.stringify(channels));
+    err(
+      await U.op.post(A, { channel: 'butler', kind: 'consultation', caller_name: '张三', content: '冒充管家转办', category: 'gov.other' }),
+      422,
+      'appeal.invalid_channel',
+      'channel',
+    );
+    assert.deepEqual(await count(), before);
   });
 });

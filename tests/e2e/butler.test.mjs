@@ -3,7 +3,8 @@
 // and a power room and assigns it to a team; the team's butler sees the
 // checklist with the 施工许可证 missing for each building, marks a procedure
 // done, issues the 一次性告知书 (a PDF) and records its delivery, records a
-// site visit and a question handed to a department; the dashboard counts it.
+// site visit and a question handed to a department through the hotline's
+// dispatch; the dashboard counts it; the approval progress ledger.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
@@ -198,12 +199,17 @@ test('the butler records a visit and a question handed to a department; the dash
   const q = dialog(page, '记录企业问题')
   await q.locator('textarea[data-test=question-content]').fill('项目取水许可如何办理，需要多长时间？')
   await q.locator('.el-radio-button', { hasText: '转交部门' }).click()
-  await q.locator('input[data-test=question-department]').fill('区水务局')
+  await q.locator('[data-test=question-save]').click()
+  await q.locator('.el-form-item__error', { hasText: '请选择承办单位' }).waitFor()
+  await pickOption(page, q.locator('[data-test=question-department]'), '市城乡水务局')
   await shot(page, 'question-form', P)
   await q.locator('[data-test=question-save]').click()
-  await expectMessage(page, '问题已转交部门')
+  await expectMessage(page, '问题已经市民热线转交')
   const qr = page.locator('[data-test=question-table] .el-table__row', { hasText: '取水许可' })
   await qr.locator('[data-test=question-status]', { hasText: '已转交部门' }).waitFor()
+  await qr.locator('[data-test=question-appeal]', { hasText: '待签收' }).waitFor()
+  assert.match(await qr.locator('[data-test=question-appeal]').innerText(), /热线工单 RX\d{10}/)
+  assert.equal(await qr.locator('[data-test=question-answer]').count(), 0, 'answered in the hotline, not here')
   await shot(page, 'question-handed', P)
 
   await page.goto('/butler/dashboard')

@@ -23,3 +23,14 @@ CREATE TABLE butler_ledger (
 	updated_at INTEGER NOT NULL,
 	UNIQUE (project_id, approval)
 ) STRICT;
+
+-- A question handed to a department goes through the hotline's dispatch
+-- (issue 8): the department is one of data/hotline_departments.tsv, by id,
+-- and the question points at the appeal created for it (channel 'butler').
+-- Whether it is answered is read from the appeal (status replied or
+-- closed) when the question is read. Rows from before keep their free-text
+-- department and their own answer.
+ALTER TABLE butler_questions ADD COLUMN department_id INTEGER; -- hotline department id (data/hotline_departments.tsv); NULL = free text of old rows
+ALTER TABLE butler_questions ADD COLUMN appeal_id INTEGER REFERENCES hotline_appeals(id); -- the hotline appeal carrying the hand-over; NULL = on the spot or an old row
+ALTER TABLE butler_questions ADD COLUMN appeal_no TEXT NOT NULL DEFAULT ''; -- the appeal's number (RX2026000012) the enterprise can quote
+CREATE INDEX butler_questions_appeal ON butler_questions(appeal_id);
