@@ -34,3 +34,18 @@ ALTER TABLE butler_questions ADD COLUMN department_id INTEGER; -- hotline depart
 ALTER TABLE butler_questions ADD COLUMN appeal_id INTEGER REFERENCES hotline_appeals(id); -- the hotline appeal carrying the hand-over; NULL = on the spot or an old row
 ALTER TABLE butler_questions ADD COLUMN appeal_no TEXT NOT NULL DEFAULT ''; -- the appeal's number (RX2026000012) the enterprise can quote
 CREATE INDEX butler_questions_appeal ON butler_questions(appeal_id);
+
+-- Photos of a site visit (JPEG or PNG, the type read from the bytes). The
+-- bytes live in the content-addressed store the fund's attachments use
+-- (attachment_blobs and <database directory>/attachments/<2 hex>/<hash>),
+-- so a photo filed twice is stored once.
+CREATE TABLE butler_visit_photos (
+	id INTEGER PRIMARY KEY,
+	visit_id INTEGER NOT NULL REFERENCES butler_visits(id),
+	hash TEXT NOT NULL REFERENCES attachment_blobs(hash), -- hex BLAKE2b-256 of the bytes
+	filename TEXT NOT NULL,             -- as uploaded, shown and sent back
+	uploaded_by INTEGER REFERENCES users(id),
+	uploaded_at INTEGER NOT NULL,
+	UNIQUE (visit_id, hash)
+) STRICT;
+CREATE INDEX butler_visit_photos_visit ON butler_visit_photos(visit_id);

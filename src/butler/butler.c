@@ -14,6 +14,7 @@
 #include "core/audit.h"
 #include "core/embedded.h"
 #include "core/hmtime.h"
+#include "fund/attachment.h"
 #include "hotline/hotline.h"
 
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src))
@@ -1161,6 +1162,88 @@ hm_err butler_question_list(const butler_ctx *c, const butler_question_filter *f
 {
 	struct question_acc a = {c, visit, arg};
 	return butler_db_question_list(c->db, SCOPE_ARGS(c), c->now, f, question_visit_derived, &a, total, e);
+}
+
+/* ---- visit photos --------------------------------------------------------- */
+
+hm_err butler_photo_upload(const butler_ctx *c, const char *data_dir, int64_t visit_id, const char *filename,
+			   const void *data, size_t len, const char *declared_type, butler_photo *out, bool *existed,
+			   hm_error *e)
+{
+	*existed = false;
+	butler_visit_rec *v = malloc(sizeof *v);
+	hm_err err;
+	if (!v)
+		return hm_fail(e, HM_E_INTERNAL, NULL);
+	/* the visit first: another team's visit is simply not there */
+	if ((err = butler_db_visit_get(c->db, SCOPE_ARGS(c), visit_id, v, e)))
+		goto out;
+	if (!attachment_filename_valid(filename)) {
+		err = hm_fail(e, HM_E_ATTACHMENT_NAME, "filename");
+		goto out;
+	}
+	/* a photo is an image: refuse a PDF before the general check accepts it */
+	const char *sniffed = attachment_sniff(data, len);
+	if (len && (!sniffed || strcmp(sniffed, "application/pdf") == 0)) {
+		err = hm_fail(e, HM_E_BUTLER_PHOTO_TYPE, "file");
+		goto out;
+	}
+	const char *type;
+	if ((err = attachment_check(data, len, BUTLER_PHOTO_MAX_BYTES, declared_type, &type, e)))
+		goto out;
+	memset(out, 0, sizeof *out);
+	out->visit_id = visit_id;
+	out->project_id = v->project_id;
+	COPY(out->filename, filename);
+	attachment_hash(data, len, out->hash);
+	int64_t prior;
+	if ((err = butler_db_photo_find(c->db, visit_id, out->hash, &prior, e)))
+		goto out;
+	if (prior) {
+		*existed = true;
+		err = butler_db_photo_get(c->db, SCOPE_ARGS(c), prior, out, e);
+		goto out;
+	}
+	/* the file first, then the rows that point at it */
+	if ((err = attachment_store_file(data_dir, out->hash, data, len, e)) ||
+	    (err = butler_db_blob_insert(c->db, out->hash, (int64_t)len, type, c->now, e)) ||
+	    (err = butler_db_photo_insert(c->db, out, c->user->id, c->now, e)))
+		goto out;
+	char detail[200];
+	snprintf(detail, sizeof detail, "{\"visit_id\":%lld,\"photo_id\":%lld,\"hash\":\"%s\"}", (long long)visit_id,
+		 (long long)out->id, out->hash);
+	if ((err = audit(c, "butler_photo.upload", "butler_project", v->project_id, NULL, NULL, detail, e)))
+		goto out;
+	err = butler_db_photo_get(c->db, SCOPE_ARGS(c), out->id, out, e);
+out:
+	free(v);
+	return err;
+}
+
+hm_err butler_photo_list(const butler_ctx *c, int64_t visit_id, butler_photo_visit visit, void *arg, hm_error *e)
+{
+	butler_visit_rec *v = malloc(sizeof *v);
+	if (!v)
+		return hm_fail(e, HM_E_INTERNAL, NULL);
+	hm_err err = butler_db_visit_get(c->db, SCOPE_ARGS(c), visit_id, v, e);
+	free(v);
+	return err ? err : butler_db_photo_list(c->db, visit_id, visit, arg, e);
+}
+
+hm_err butler_photo_download(const butler_ctx *c, const char *data_dir, int64_t id, butler_photo *out, char **data,
+			     hm_error *e)
+{
+	*data = NULL;
+	hm_err err = butler_db_photo_get(c->db, SCOPE_ARGS(c), id, out, e);
+	if (err || (err = attachment_read_file(data_dir, out->hash, (size_t)out->size, data, e)))
+		return err;
+	char detail[96];
+	snprintf(detail, sizeof detail, "{\"photo_id\":%lld,\"visit_id\":%lld}", (long long)id, (long long)out->visit_id);
+	if ((err = audit(c, "butler_photo.download", "butler_project", out->project_id, NULL, NULL, detail, e))) {
+		free(*data);
+		*data = NULL;
+	}
+	return err;
 }
 
 /* ---- progress ledger ------------------------------------------------------ */

@@ -376,6 +376,34 @@ typedef void (*butler_question_visit)(const butler_question *q, void *arg);
 hm_err butler_question_list(const butler_ctx *c, const butler_question_filter *f, butler_question_visit visit,
 			    void *arg, int64_t *total, hm_error *e);
 
+/* A photo of a site visit. */
+typedef struct butler_photo {
+	int64_t id, visit_id, project_id;
+	char hash[65];
+	char filename[404];
+	char content_type[24];       /* image/jpeg or image/png, from the bytes */
+	int64_t size;
+	char uploaded_by[64];
+	int64_t uploaded_at;
+} butler_photo;
+/* Largest photo accepted (the server's body limit applies first). */
+#define BUTLER_PHOTO_MAX_BYTES (10 * 1024 * 1024)
+/* File a photo for a visit in scope: JPEG or PNG by its bytes (declared
+ * type, when given, must agree), stored once per content under data_dir
+ * (the fund's content-addressed store). The same bytes again for the same
+ * visit give back the first photo with *existed = true. Audited on the
+ * project. */
+hm_err butler_photo_upload(const butler_ctx *c, const char *data_dir, int64_t visit_id, const char *filename,
+			   const void *data, size_t len, const char *declared_type, butler_photo *out, bool *existed,
+			   hm_error *e);
+typedef void (*butler_photo_visit)(const butler_photo *ph, void *arg);
+/* The photos of a visit in scope, in upload order. */
+hm_err butler_photo_list(const butler_ctx *c, int64_t visit_id, butler_photo_visit visit, void *arg, hm_error *e);
+/* One photo with its bytes (*data new, free()), checked against its hash;
+ * audited as butler_photo.download on the project. */
+hm_err butler_photo_download(const butler_ctx *c, const char *data_dir, int64_t id, butler_photo *out, char **data,
+			     hm_error *e);
+
 /* One row of the approval progress ledger (审批进度台账): a main approval a
  * project needs before it starts. Progress, problems and measures are
  * separate fields, each with who wrote it last and when. */

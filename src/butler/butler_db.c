@@ -1022,6 +1022,105 @@ hm_err butler_db_question_list(hm_db *db, const char *district, int64_t butler, 
 	return rc == DB_DONE ? HM_OK : db_error(db, e);
 }
 
+/* ---- visit photos ------------------------------------------------------- */
+
+hm_err butler_db_blob_insert(hm_db *db, const char *hash, int64_t size, const char *type, int64_t now, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db,
+			      "INSERT INTO attachment_blobs (hash, size, content_type, created_at) VALUES ($1, $2, $3, $4)"
+			      " ON CONFLICT (hash) DO NOTHING",
+			      e);
+	if (!st)
+		return e->err;
+	db_bind_text(st, 1, hash);
+	db_bind_int(st, 2, size);
+	db_bind_text(st, 3, type);
+	db_bind_int(st, 4, now);
+	return db_exec_stmt(st, e);
+}
+
+hm_err butler_db_photo_find(hm_db *db, int64_t visit_id, const char *hash, int64_t *id, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db, "SELECT id FROM butler_visit_photos WHERE visit_id = $1 AND hash = $2", e);
+	if (!st)
+		return e->err;
+	db_bind_int(st, 1, visit_id);
+	db_bind_text(st, 2, hash);
+	int rc = db_step(st);
+	*id = rc == DB_ROW ? db_col_int(st, 0) : 0;
+	return rc == DB_ROW || rc == DB_DONE ? HM_OK : db_error(db, e);
+}
+
+hm_err butler_db_photo_insert(hm_db *db, butler_photo *ph, int64_t user_id, int64_t now, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db,
+			      "INSERT INTO butler_visit_photos (visit_id, hash, filename, uploaded_by, uploaded_at)"
+			      " VALUES ($1, $2, $3, $4, $5)",
+			      e);
+	if (!st)
+		return e->err;
+	db_bind_int(st, 1, ph->visit_id);
+	db_bind_text(st, 2, ph->hash);
+	db_bind_text(st, 3, ph->filename);
+	db_bind_int_or_null(st, 4, user_id);
+	db_bind_int(st, 5, now);
+	hm_err err = db_exec_stmt(st, e);
+	if (!err)
+		ph->id = db_last_id(db);
+	return err;
+}
+
+#define PHOTO_COLS                                                                                             \
+	"ph.id, ph.visit_id, v.project_id, ph.hash, ph.filename, b.content_type, b.size,"                         \
+	" coalesce(u.display_name, ''), ph.uploaded_at"
+#define PHOTO_FROM                                                                                             \
+	" FROM butler_visit_photos ph JOIN attachment_blobs b ON b.hash = ph.hash"                               \
+	" JOIN butler_visits v ON v.id = ph.visit_id JOIN butler_projects p ON p.id = v.project_id"              \
+	" LEFT JOIN users u ON u.id = ph.uploaded_by"
+
+static void photo_row(hm_stmt *st, butler_photo *ph)
+{
+	memset(ph, 0, sizeof *ph);
+	ph->id = db_col_int(st, 0);
+	ph->visit_id = db_col_int(st, 1);
+	ph->project_id = db_col_int(st, 2);
+	COPY(ph->hash, db_col_text(st, 3));
+	COPY(ph->filename, db_col_text(st, 4));
+	COPY(ph->content_type, db_col_text(st, 5));
+	ph->size = db_col_int(st, 6);
+	COPY(ph->uploaded_by, db_col_text(st, 7));
+	ph->uploaded_at = db_col_int(st, 8);
+}
+
+hm_err butler_db_photo_get(hm_db *db, const char *district, int64_t butler, int64_t id, butler_photo *out,
+			   hm_error *e)
+{
+	hm_stmt *st = db_stmt(db, "SELECT " PHOTO_COLS PHOTO_FROM " WHERE" SCOPE " AND ph.id = $3", e);
+	if (!st)
+		return e->err;
+	bind_scope(st, district, butler);
+	db_bind_int(st, 3, id);
+	hm_err err = db_row(st, HM_E_BUTLER_PHOTO_NOT_FOUND, "id", e);
+	if (!err)
+		photo_row(st, out);
+	return err;
+}
+
+hm_err butler_db_photo_list(hm_db *db, int64_t visit_id, butler_photo_visit visit, void *arg, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db, "SELECT " PHOTO_COLS PHOTO_FROM " WHERE ph.visit_id = $1 ORDER BY ph.id", e);
+	if (!st)
+		return e->err;
+	db_bind_int(st, 1, visit_id);
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		butler_photo ph;
+		photo_row(st, &ph);
+		visit(&ph, arg);
+	}
+	return rc == DB_DONE ? HM_OK : db_error(db, e);
+}
+
 /* ---- progress ledger ---------------------------------------------------- */
 
 hm_err butler_db_ledger_insert(hm_db *db, int64_t user_id, int64_t now, butler_ledger_row *l, hm_error *e)

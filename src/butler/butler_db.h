@@ -77,6 +77,16 @@ hm_err butler_db_question_list(hm_db *db, const char *district, int64_t butler, 
 			       const butler_question_filter *f, butler_question_visit visit, void *arg, int64_t *total,
 			       hm_error *e);
 
+/* visit photos */
+/* Register bytes in the shared content-addressed store (no-op when known). */
+hm_err butler_db_blob_insert(hm_db *db, const char *hash, int64_t size, const char *type, int64_t now, hm_error *e);
+/* The photo of these bytes filed for the visit, or 0. */
+hm_err butler_db_photo_find(hm_db *db, int64_t visit_id, const char *hash, int64_t *id, hm_error *e);
+hm_err butler_db_photo_insert(hm_db *db, butler_photo *ph, int64_t user_id, int64_t now, hm_error *e);
+hm_err butler_db_photo_get(hm_db *db, const char *district, int64_t butler, int64_t id, butler_photo *out,
+			   hm_error *e);
+hm_err butler_db_photo_list(hm_db *db, int64_t visit_id, butler_photo_visit visit, void *arg, hm_error *e);
+
 /* progress ledger */
 hm_err butler_db_ledger_insert(hm_db *db, int64_t user_id, int64_t now, butler_ledger_row *l, hm_error *e);
 hm_err butler_db_ledger_get(hm_db *db, const char *district, int64_t butler, int64_t id, butler_ledger_row *out,

@@ -8,6 +8,7 @@
 #include "butler/butler.h"
 #include "core/hmtime.h"
 #include "core/money.h"
+#include "fund/attachment.h"
 #include "hotline/hotline.h"
 #include "http/export.h"
 
@@ -1054,6 +1055,84 @@ hm_err butler_stats_handler(hm_req *r)
 		(json_int_t)s->questions_open, "overdue", (json_int_t)s->questions_overdue, "by_team", teams);
 	free(s);
 	return http_reply(r, 200, j);
+}
+
+/* ---- visit photos --------------------------------------------------------- */
+
+static json_t *photo_json(const butler_photo *ph)
+{
+	json_t *j = json_pack("{s:I, s:I, s:I, s:s, s:s, s:I, s:s}", "id", (json_int_t)ph->id, "visit_id",
+			      (json_int_t)ph->visit_id, "project_id", (json_int_t)ph->project_id, "filename", ph->filename,
+			      "content_type", ph->content_type, "size", (json_int_t)ph->size, "uploaded_by", ph->uploaded_by);
+	json_object_set_new(j, "uploaded_at", json_time(ph->uploaded_at));
+	char url[96];
+	snprintf(url, sizeof url, "/api/v1/butler/photos/%lld/file", (long long)ph->id);
+	json_object_set_new(j, "url", json_string(url));
+	return j;
+}
+
+hm_err butler_photo_upload_handler(hm_req *r)
+{
+	static const char *const allowed[] = {"filename", NULL};
+	int64_t id;
+	hm_err err = http_param_id(r, 0, &id, HM_E_BUTLER_VISIT_NOT_FOUND);
+	if (err || (err = http_query_allowed(r, allowed)))
+		return err;
+	const char *name = http_qarg(r, "filename");
+	if (!name[0])
+		return hm_failf(&r->err, HM_E_MISSING_FIELD, "filename", "请在查询参数 filename 中给出照片文件名");
+	if (strlen(name) > 4 * ATTACHMENT_NAME_MAX)
+		return hm_fail(&r->err, HM_E_ATTACHMENT_NAME, "filename");
+	butler_photo ph;
+	bool existed;
+	butler_ctx c = ctx_of(r);
+	if ((err = butler_photo_upload(&c, r->app->data_dir, id, name, r->upload, r->upload_len,
+				       http_header(r, "Content-Type"), &ph, &existed, &r->err)))
+		return err;
+	return http_reply(r, existed ? 200 : 201, json_pack("{s:o, s:b}", "photo", photo_json(&ph), "duplicate", existed));
+}
+
+static void photo_visit(const butler_photo *ph, void *arg)
+{
+	json_array_append_new(arg, photo_json(ph));
+}
+
+hm_err butler_photos_list_handler(hm_req *r)
+{
+	static const char *const allowed[] = {NULL};
+	int64_t id;
+	hm_err err = http_param_id(r, 0, &id, HM_E_BUTLER_VISIT_NOT_FOUND);
+	if (err || (err = http_query_allowed(r, allowed)))
+		return err;
+	json_t *items = json_array();
+	butler_ctx c = ctx_of(r);
+	if ((err = butler_photo_list(&c, id, photo_visit, items, &r->err))) {
+		json_decref(items);
+		return err;
+	}
+	return http_reply(r, 200, json_pack("{s:o}", "items", items));
+}
+
+hm_err butler_photo_file_handler(hm_req *r)
+{
+	static const char *const allowed[] = {NULL};
+	int64_t id;
+	hm_err err = http_param_id(r, 0, &id, HM_E_BUTLER_PHOTO_NOT_FOUND);
+	if (err || (err = http_query_allowed(r, allowed)))
+		return err;
+	butler_photo ph;
+	char *data;
+	butler_ctx c = ctx_of(r);
+	if ((err = butler_photo_download(&c, r->app->data_dir, id, &ph, &data, &r->err)))
+		return err;
+	/* the stored type is the one read from the bytes at upload */
+	const char *type = strcmp(ph.content_type, "image/png") == 0 ? "image/png" : "image/jpeg";
+	err = http_reply_raw(r, 200, type, data, (size_t)ph.size);
+	free(data);
+	if (!err)
+		snprintf(r->disposition, sizeof r->disposition, "inline; filename=\"visit-photo-%lld.%s\"", (long long)ph.id,
+			 attachment_ext(ph.content_type));
+	return err;
 }
 
 /* ---- progress ledger ------------------------------------------------------ */

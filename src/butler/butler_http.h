@@ -28,6 +28,9 @@ hm_err butler_question_answer_handler(hm_req *r);
 hm_err butler_questions_list_handler(hm_req *r);
 hm_err butler_stats_handler(hm_req *r);
 hm_err butler_ledger_list_handler(hm_req *r);
+hm_err butler_photo_upload_handler(hm_req *r);
+hm_err butler_photos_list_handler(hm_req *r);
+hm_err butler_photo_file_handler(hm_req *r);
 hm_err butler_ledger_create_handler(hm_req *r);
 hm_err butler_ledger_update_handler(hm_req *r);
 /* The butler's dictionaries (stages, levels, statuses, delivery methods,

@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { startServer, login, loginAll, expectReply, runCli, assertNoCliSanitizerReports } from './lib.mjs';
 
 const B = '/api/v1/butler';
@@ -69,6 +70,35 @@ async function binary(c, url) {
 }
 
 const flat = (s) => s.replace(/\s+/g, '');
+
+function crc32(buf) {
+  let crc = 0xffffffff;
+  for (const b of buf) {
+    crc ^= b;
+    for (let k = 0; k < 8; k++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+function pngChunk(type, data) {
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(data.length);
+  const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(td));
+  return Buffer.concat([len, td, crc]);
+}
+/** A w×h PNG of one RGB colour. */
+function png(w = 2, h = 2, rgb = [0x2e, 0x8b, 0x57]) {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: w }, () => rgb).flat())]);
+  const raw = Buffer.concat(Array.from({ length: h }, () => row));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr), pngChunk('IDAT', zlib.deflateSync(raw)), pngChunk('IEND', Buffer.alloc(0))]);
+}
+/** A JPEG stream: SOI, JFIF APP0, EOI (the type is read from its first bytes). */
+const jpeg = () => Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0xff, 0xd9]);
 
 describe('project butler', () => {
   let srv, U, tmp, teams, today;
@@ -679,5 +709,60 @@ describe('project butler: ledger, photos, catalogue, hand-over', () => {
       'channel',
     );
     assert.deepEqual(await count(), before);
+  });
+
+  it('visit photos: JPEG and PNG by their bytes, stored once, team scope, every view audited', async () => {
+    const visit = expectReply(await U.b1.post(`${B}/projects/${mine.id}/visits`, { visited_on: (await getToday(U.b1)).slice(0, 10), staff: '管家甲', people_met: '高经理', notes: '26#厂房基础施工现场' }), 201).visit;
+    const url = `${B}/visits/${visit.id}/photos`;
+    const up = (as, bytes, type, name = '现场.png', o = {}) => as.raw('POST', `${url}?filename=${encodeURIComponent(name)}`, { rawBody: bytes, contentType: type, ...o });
+    const list = async (as) => expectReply(await as.get(url), 200).items;
+
+    const a = expectReply(await up(U.b1, png(), 'image/png', '26#厂房基础.png'), 201);
+    assert.deepEqual([a.duplicate, a.photo.content_type, a.photo.filename, a.photo.uploaded_by], [false, 'image/png', '26#厂房基础.png', '管家甲']);
+    const j = expectReply(await up(U.b1, jpeg(), 'application/octet-stream', '配电房.jpg'), 201).photo;
+    assert.equal(j.content_type, 'image/jpeg');
+    const again = expectReply(await up(U.badm, png(), 'image/png', '重复.png'), 200);
+    assert.deepEqual([again.duplicate, again.photo.id], [true, a.photo.id]);
+
+    // refused: nothing is filed
+    const before = JSON.stringify(await list(U.badm));
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n', 'latin1');
+    err(await up(U.b1, pdf, 'application/pdf', 'a.pdf'), 415, 'butler_photo.unsupported_type', 'file');
+    err(await up(U.b1, Buffer.from('MZ\x90\x00program', 'latin1'), 'image/png', 'a.png'), 415, 'butler_photo.unsupported_type', 'file');
+    err(await up(U.b1, jpeg(), 'image/png', 'a.png'), 415, 'attachment.type_mismatch');
+    err(await up(U.b1, Buffer.alloc(0), 'image/png', 'a.png'), 422, 'attachment.empty');
+    err(await up(U.b1, png(), 'image/png', 'a/b.png'), 422, 'attachment.invalid_filename', 'filename');
+    err(await U.b1.raw('POST', url, { rawBody: png(), contentType: 'image/png' }), 400, 'request.missing_field', 'filename');
+    err(await up(U.b1, png(3, 3), 'image/png', 'a.png', { noCsrf: true }), 403, 'auth.csrf_invalid');
+    err(await up(U.b2, png(4, 4), 'image/png'), 404, 'butler_visit.not_found');
+    err(await up(U.badm2, png(4, 4), 'image/png'), 404, 'butler_visit.not_found');
+    err(await up(U.lead, png(4, 4), 'image/png'), 403, 'auth.forbidden');
+    err(await U.b1.raw('POST', `${B}/visits/999999/photos?filename=x.png`, { rawBody: png(5, 5), contentType: 'image/png' }), 404, 'butler_visit.not_found');
+    assert.equal(JSON.stringify(await list(U.badm)), before, 'a refused upload files nothing');
+    expectReply(await up(U.b1, png(4, 4), 'image/png', 'x.png'), 201);
+
+    // scope: another team or district sees nothing, the city leader sees all
+    err(await U.b2.get(url), 404, 'butler_visit.not_found');
+    err(await U.badm2.get(url), 404, 'butler_visit.not_found');
+    assert.equal((await list(U.lead)).length, 3);
+    const photos = await list(U.b1);
+    assert.deepEqual(photos.map((x) => x.filename), ['26#厂房基础.png', '配电房.jpg', 'x.png']);
+
+    // view/download: the bytes back, with their type, audited on the project each time
+    const audits = async () => (expectReply(await U.badm.get(`/api/v1/audit?entity=butler_project&id=${mine.id}`), 200).items || []).filter((x) => x.action === 'butler_photo.download').length;
+    const n0 = await audits();
+    const f = await binary(U.b1, photos[0].url);
+    assert.equal(f.status, 200);
+    assert.equal(f.type, 'image/png');
+    assert.ok(f.buf.equals(png()));
+    const g = await binary(U.lead, photos[1].url);
+    assert.deepEqual([g.status, g.type], [200, 'image/jpeg']);
+    assert.equal(await audits(), n0 + 2);
+    const other = await U.b2.get(photos[0].url);
+    err(other, 404, 'butler_photo.not_found');
+    err(await U.b1.get(`${B}/photos/999999/file`), 404, 'butler_photo.not_found');
+    assert.equal(await audits(), n0 + 2, 'refused views are not audited');
+    const ups = (expectReply(await U.badm.get(`/api/v1/audit?entity=butler_project&id=${mine.id}`), 200).items || []).filter((x) => x.action === 'butler_photo.upload');
+    assert.equal(ups.length, 3);
   });
 });
