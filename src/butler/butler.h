@@ -316,6 +316,7 @@ typedef struct butler_visit_rec {
 	char notes[8004];
 	char created_by[64];
 	int64_t created_at;
+	int64_t photos;              /* photos filed for it */
 } butler_visit_rec;
 hm_err butler_visit_create(const butler_ctx *c, butler_visit_rec *in, hm_error *e);
 typedef struct butler_visit_filter {

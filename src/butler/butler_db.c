@@ -781,7 +781,8 @@ hm_err butler_db_visit_insert(hm_db *db, int64_t user_id, int64_t now, butler_vi
 
 #define VISIT_COLS                                                                                             \
 	"v.id, v.project_id, p.name, coalesce(v.team_id, 0), coalesce(t.name, ''), v.visited_on, v.staff,"       \
-	" v.people_met, v.notes, coalesce(u.display_name, ''), v.created_at"
+	" v.people_met, v.notes, coalesce(u.display_name, ''), v.created_at,"                                     \
+	" (SELECT count(*) FROM butler_visit_photos ph WHERE ph.visit_id = v.id)"
 #define VISIT_FROM                                                                                             \
 	" FROM butler_visits v JOIN butler_projects p ON p.id = v.project_id"                                     \
 	" LEFT JOIN butler_teams t ON t.id = v.team_id LEFT JOIN users u ON u.id = v.created_by"
@@ -800,6 +801,7 @@ static void visit_row(hm_stmt *st, butler_visit_rec *v)
 	COPY(v->notes, db_col_text(st, 8));
 	COPY(v->created_by, db_col_text(st, 9));
 	v->created_at = db_col_int(st, 10);
+	v->photos = db_col_int(st, 11);
 }
 
 hm_err butler_db_visit_get(hm_db *db, const char *district, int64_t butler, int64_t id, butler_visit_rec *out,

@@ -784,6 +784,7 @@ static json_t *visit_json(const butler_visit_rec *v)
 			      "created_by", v->created_by, "created_at", json_time(v->created_at));
 	json_object_set_new(j, "project_name", json_string(v->project_name));
 	json_object_set_new(j, "team_name", json_string(v->team_name));
+	json_object_set_new(j, "photos", json_integer(v->photos));
 	return j;
 }
 

@@ -9,6 +9,7 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
+import { deflateSync } from 'node:zlib'
 import {
   ROOT,
   PASSWORD,
@@ -42,6 +43,34 @@ function uscc(first17) {
   let sum = 0
   for (let i = 0; i < 17; i++) sum += set.indexOf(first17[i]) * w[i]
   return first17 + set[(31 - (sum % 31)) % 31]
+}
+
+function crc32(buf) {
+  let crc = 0xffffffff
+  for (const b of buf) {
+    crc ^= b
+    for (let k = 0; k < 8; k++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1))
+  }
+  return (crc ^ 0xffffffff) >>> 0
+}
+function pngChunk(type, data) {
+  const len = Buffer.alloc(4)
+  len.writeUInt32BE(data.length)
+  const td = Buffer.concat([Buffer.from(type, 'ascii'), data])
+  const crc = Buffer.alloc(4)
+  crc.writeUInt32BE(crc32(td))
+  return Buffer.concat([len, td, crc])
+}
+/** A w×h PNG of one RGB colour. */
+function png(w, h, rgb) {
+  const ihdr = Buffer.alloc(13)
+  ihdr.writeUInt32BE(w, 0)
+  ihdr.writeUInt32BE(h, 4)
+  ihdr.set([8, 2, 0, 0, 0], 8)
+  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: w }, () => rgb).flat())])
+  const raw = Buffer.concat(Array.from({ length: h }, () => row))
+  const sig = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+  return Buffer.concat([sig, pngChunk('IHDR', ihdr), pngChunk('IDAT', deflateSync(raw)), pngChunk('IEND', Buffer.alloc(0))])
 }
 
 before(async () => {
@@ -192,7 +221,25 @@ test('the butler records a visit and a question handed to a department; the dash
     .fill('仅 26#、27# 厂房和配电房施工许可证未办理；企业询问取水许可办理。')
   await v.locator('[data-test=visit-save]').click()
   await expectMessage(page, '走访已记录')
-  await page.locator('[data-test=visit-table] .el-table__row', { hasText: '配电房' }).waitFor()
+  const vrow = page.locator('[data-test=visit-table] .el-table__row', { hasText: '配电房' })
+  await vrow.waitFor()
+  // photos of the visit: upload two, see their thumbnails
+  await vrow.locator('[data-test=visit-photos]', { hasText: '0 张' }).click()
+  const ph = dialog(page, '走访照片')
+  await ph.locator('text=暂无照片').waitFor()
+  await ph.locator('input[data-test=photo-file]').setInputFiles([
+    { name: '26#厂房基础.png', mimeType: 'image/png', buffer: png(160, 120, [0x2e, 0x8b, 0x57]) },
+    { name: '配电房.png', mimeType: 'image/png', buffer: png(160, 120, [0x1f, 0x5f, 0xa8]) },
+  ])
+  await expectMessage(page, '已上传 2 张照片')
+  await ph.locator('[data-test=photo-item]').nth(1).waitFor()
+  assert.equal(await ph.locator('[data-test=photo-item]').count(), 2)
+  const img = ph.locator('[data-test=photo-item] img').first()
+  await img.waitFor()
+  await page.waitForFunction((el) => el.complete && el.naturalWidth === 160, await img.elementHandle())
+  await shot(page, 'visit-photos', P)
+  await ph.locator('.el-dialog__headerbtn').click()
+  await vrow.locator('[data-test=visit-photos]', { hasText: '2 张' }).waitFor()
 
   await page.locator('.el-tabs__item', { hasText: '企业问题' }).click()
   await page.locator('[data-test=question-add]').click()
