@@ -1166,6 +1166,12 @@ hm_err butler_question_list(const butler_ctx *c, const butler_question_filter *f
 
 /* ---- visit photos --------------------------------------------------------- */
 
+const char *butler_photo_type(const void *data, size_t len)
+{
+	const char *t = attachment_sniff(data, len);
+	return t && (strcmp(t, "image/jpeg") == 0 || strcmp(t, "image/png") == 0) ? t : NULL;
+}
+
 hm_err butler_photo_upload(const butler_ctx *c, const char *data_dir, int64_t visit_id, const char *filename,
 			   const void *data, size_t len, const char *declared_type, butler_photo *out, bool *existed,
 			   hm_error *e)
@@ -1183,8 +1189,7 @@ hm_err butler_photo_upload(const butler_ctx *c, const char *data_dir, int64_t vi
 		goto out;
 	}
 	/* a photo is an image: refuse a PDF before the general check accepts it */
-	const char *sniffed = attachment_sniff(data, len);
-	if (len && (!sniffed || strcmp(sniffed, "application/pdf") == 0)) {
+	if (len && !butler_photo_type(data, len)) {
 		err = hm_fail(e, HM_E_BUTLER_PHOTO_TYPE, "file");
 		goto out;
 	}
@@ -1260,6 +1265,29 @@ static void ledger_canonical(const butler_ledger_row *l, char *buf, size_t n)
 
 #define LEDGER_TEXT (sizeof(((butler_ledger_row *)0)->approval) * 2 + 3 * sizeof(((butler_ledger_row *)0)->progress) + 256)
 
+bool butler_ledger_merge(const butler_ledger_row *old, const butler_ledger_change *ch, butler_ledger_row *out,
+			 bool *progress, bool *problems, bool *measures)
+{
+	*out = *old;
+	if (ch->approval)
+		COPY(out->approval, ch->approval);
+	if (ch->department)
+		COPY(out->department, ch->department);
+	if (ch->progress)
+		COPY(out->progress, ch->progress);
+	if (ch->problems)
+		COPY(out->problems, ch->problems);
+	if (ch->measures)
+		COPY(out->measures, ch->measures);
+	/* a field re-sent unchanged keeps its author: the ledger says who
+	 * really wrote each text */
+	*progress = strcmp(out->progress, old->progress) != 0;
+	*problems = strcmp(out->problems, old->problems) != 0;
+	*measures = strcmp(out->measures, old->measures) != 0;
+	return *progress || *problems || *measures || strcmp(out->approval, old->approval) != 0 ||
+	       strcmp(out->department, old->department) != 0;
+}
+
 hm_err butler_ledger_add(const butler_ctx *c, butler_ledger_row *in, hm_error *e)
 {
 	butler_project *p = malloc(sizeof *p);
@@ -1295,24 +1323,8 @@ hm_err butler_ledger_update(const butler_ctx *c, int64_t id, const butler_ledger
 	}
 	if ((err = butler_db_ledger_get(c->db, SCOPE_ARGS(c), id, old, e)))
 		goto out;
-	*out = *old;
-	if (ch->approval)
-		COPY(out->approval, ch->approval);
-	if (ch->department)
-		COPY(out->department, ch->department);
-	if (ch->progress)
-		COPY(out->progress, ch->progress);
-	if (ch->problems)
-		COPY(out->problems, ch->problems);
-	if (ch->measures)
-		COPY(out->measures, ch->measures);
-	/* a field re-sent unchanged keeps its author: the ledger says who
-	 * really wrote each text */
-	bool progress = strcmp(out->progress, old->progress) != 0, problems = strcmp(out->problems, old->problems) != 0,
-	     measures = strcmp(out->measures, old->measures) != 0;
-	bool any = progress || problems || measures || strcmp(out->approval, old->approval) != 0 ||
-		   strcmp(out->department, old->department) != 0;
-	if (!any)
+	bool progress, problems, measures;
+	if (!butler_ledger_merge(old, ch, out, &progress, &problems, &measures))
 		goto out; /* nothing changed: nothing to save or audit */
 	if ((err = butler_db_ledger_save(c->db, c->user->id, c->now, out, progress, problems, measures, e)) ||
 	    (err = butler_db_ledger_get(c->db, SCOPE_ARGS(c), id, out, e)))

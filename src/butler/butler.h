@@ -387,6 +387,9 @@ typedef struct butler_photo {
 	char uploaded_by[64];
 	int64_t uploaded_at;
 } butler_photo;
+/* The type of a visit photo from its first bytes: "image/jpeg" or
+ * "image/png"; NULL for anything else (a PDF included). Pure. */
+const char *butler_photo_type(const void *data, size_t len);
 /* Largest photo accepted (the server's body limit applies first). */
 #define BUTLER_PHOTO_MAX_BYTES (10 * 1024 * 1024)
 /* File a photo for a visit in scope: JPEG or PNG by its bytes (declared
@@ -428,6 +431,12 @@ hm_err butler_ledger_add(const butler_ctx *c, butler_ledger_row *in, hm_error *e
 typedef struct butler_ledger_change {
 	const char *approval, *department, *progress, *problems, *measures; /* NULL = keep */
 } butler_ledger_change;
+/* Apply a change to a ledger row (pure): out = old with the given fields
+ * replaced; *progress, *problems, *measures tell which of the three texts
+ * really changed (those get a new who/when). Returns whether anything at
+ * all changed. */
+bool butler_ledger_merge(const butler_ledger_row *old, const butler_ledger_change *ch, butler_ledger_row *out,
+			 bool *progress, bool *problems, bool *measures);
 /* Change a row; only the fields that really change get a new who/when.
  * out gets the row after. */
 hm_err butler_ledger_update(const butler_ctx *c, int64_t id, const butler_ledger_change *ch, butler_ledger_row *out,
