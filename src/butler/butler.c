@@ -5,6 +5,7 @@
 #include "butler/butler.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,8 +22,20 @@
 
 /* ---- catalogue and rules ------------------------------------------------- */
 
-static butler_proc_def defs[32];
-static size_t ndefs;
+/* The catalogue as one immutable snapshot. An edit makes a new snapshot
+ * and never frees an old one (edits are rare, a snapshot is small), so a
+ * borrowed butler_proc_def stays valid however long a request holds it;
+ * the snapshots chain through prev and stay reachable. */
+typedef struct catalog_snap {
+	int64_t stamp;                      /* newest butler_catalog_history id it reflects, -1 = the data file */
+	size_t n;
+	butler_proc_def defs[BUTLER_CATALOG_MAX];
+	struct catalog_snap *prev;
+} catalog_snap;
+
+static catalog_snap seed_snap = {.stamp = -1};
+static _Atomic(catalog_snap *) current_snap = &seed_snap;
+static pthread_mutex_t snap_lock = PTHREAD_MUTEX_INITIALIZER;
 static butler_rules rules;
 static pthread_once_t data_once = PTHREAD_ONCE_INIT;
 
@@ -55,9 +68,10 @@ static void catalog_parse(void)
 		if (line[0] == '#' || line[0] == '\0')
 			continue;
 		/* the catalogue is built into the binary and tested: a bad line is a bug */
-		if (split_tabs(line, fld, 10) != 10 || ndefs >= sizeof defs / sizeof defs[0] || !butler_stage_valid(fld[0]))
+		if (split_tabs(line, fld, 10) != 10 || seed_snap.n >= BUTLER_CATALOG_MAX || !butler_stage_valid(fld[0]))
 			abort();
-		butler_proc_def *d = &defs[ndefs++];
+		butler_proc_def *d = &seed_snap.defs[seed_snap.n++];
+		d->version = 1;
 		COPY(d->stage, fld[0]);
 		COPY(d->code, fld[1]);
 		COPY(d->name, fld[2]);
@@ -122,8 +136,31 @@ static void data_load(void)
 const butler_proc_def *butler_catalog(size_t *n)
 {
 	pthread_once(&data_once, data_load);
-	*n = ndefs;
-	return defs;
+	const catalog_snap *snap = atomic_load(&current_snap);
+	*n = snap->n;
+	return snap->defs;
+}
+
+hm_err butler_catalog_sync(hm_db *db, hm_error *e)
+{
+	pthread_once(&data_once, data_load);
+	int64_t stamp;
+	hm_err err = butler_db_catalog_stamp(db, &stamp, e);
+	if (err || stamp == atomic_load(&current_snap)->stamp)
+		return err;
+	catalog_snap *snap = calloc(1, sizeof *snap);
+	if (!snap)
+		return hm_fail(e, HM_E_INTERNAL, NULL);
+	if ((err = butler_db_catalog_load(db, snap->defs, BUTLER_CATALOG_MAX, &snap->n, e))) {
+		free(snap);
+		return err;
+	}
+	snap->stamp = stamp;
+	pthread_mutex_lock(&snap_lock);
+	snap->prev = atomic_load(&current_snap);
+	atomic_store(&current_snap, snap);
+	pthread_mutex_unlock(&snap_lock);
+	return HM_OK;
 }
 
 const butler_proc_def *butler_proc_find(const char *code)
@@ -213,6 +250,8 @@ size_t butler_plan(const butler_rules *r, int64_t investment, int64_t floor_area
 	char why[300];
 	bool exempt = butler_permit_exempt(r, investment, floor_area, why, sizeof why);
 	for (size_t i = 0; i < ndef; i++) {
+		if (d[i].retired)
+			continue;
 		size_t items = d[i].per_building && nbuildings ? nbuildings : 1;
 		for (size_t k = 0; k < items && n < max; k++) {
 			butler_plan_row *row = &out[n++];
@@ -663,7 +702,7 @@ hm_err butler_building_add(const butler_ctx *c, int64_t id, const char *name, hm
 	bool exempt = butler_permit_exempt(butler_rules_get(), p->investment, p->floor_area, why, sizeof why);
 	int added = 0;
 	for (size_t i = 0; i < ndef && !err; i++) {
-		if (!d[i].per_building)
+		if (!d[i].per_building || d[i].retired)
 			continue;
 		bool exists;
 		if ((err = butler_db_proc_exists(c->db, id, d[i].code, name, &exists, e)))
@@ -1162,6 +1201,170 @@ hm_err butler_question_list(const butler_ctx *c, const butler_question_filter *f
 {
 	struct question_acc a = {c, visit, arg};
 	return butler_db_question_list(c->db, SCOPE_ARGS(c), c->now, f, question_visit_derived, &a, total, e);
+}
+
+/* ---- procedure catalogue -------------------------------------------------- */
+
+static bool code_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n < 2 || n > 31 || s[0] < 'a' || s[0] > 'z')
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+			return false;
+	return true;
+}
+
+/* "|"-separated, at least one item, none empty. */
+static bool items_ok(const char *s)
+{
+	if (!s[0] || s[0] == '|' || s[strlen(s) - 1] == '|' || strstr(s, "||"))
+		return false;
+	return true;
+}
+
+hm_err butler_catalog_check(const butler_proc_def *d, hm_error *e)
+{
+	static const char *const four[] = {"land", "engineering", "construction", "acceptance"};
+	bool stage = false;
+	for (size_t i = 0; i < 4; i++)
+		stage = stage || strcmp(d->stage, four[i]) == 0;
+	if (!stage)
+		return hm_fail(e, HM_E_BUTLER_CATALOG_STAGE, "stage");
+	if (!code_ok(d->code))
+		return hm_fail(e, HM_E_BUTLER_CATALOG_CODE, "code");
+	if (!d->name[0])
+		return hm_failf(e, HM_E_MISSING_FIELD, "name", "请填写事项名称");
+	if (!d->department[0])
+		return hm_failf(e, HM_E_MISSING_FIELD, "department", "请填写主管部门");
+	if (d->workdays < 1 || d->workdays > 365)
+		return hm_failf(e, HM_E_OUT_OF_RANGE, "time_limit_workdays", "法定或承诺时限应为 1 到 365 个工作日");
+	if (!items_ok(d->materials))
+		return hm_fail(e, HM_E_BUTLER_CATALOG_ITEM, "materials");
+	if (!items_ok(d->flow))
+		return hm_fail(e, HM_E_BUTLER_CATALOG_ITEM, "flow");
+	if (!d->source[0])
+		return hm_failf(e, HM_E_MISSING_FIELD, "source", "请填写依据（法规条款或办事指南）");
+	return HM_OK;
+}
+
+/* What the audit digests: the procedure's content and state. */
+static char *catalog_canonical(const butler_proc_def *d)
+{
+	size_t n = sizeof *d + 256;
+	char *buf = malloc(n);
+	if (buf)
+		snprintf(buf, n,
+			 "{\"id\":%lld,\"version\":%d,\"retired\":%d,\"stage\":\"%s\",\"code\":\"%s\",\"name\":\"%s\","
+			 "\"department\":\"%s\",\"workdays\":%d,\"per_building\":%d,\"materials\":\"%s\",\"flow\":\"%s\","
+			 "\"source\":\"%s\",\"check\":\"%s\"}",
+			 (long long)d->id, d->version, d->retired, d->stage, d->code, d->name, d->department, d->workdays,
+			 d->per_building, d->materials, d->flow, d->source, d->check);
+	return buf;
+}
+
+/* Record a change: the version in the history, the audit with before and
+ * after (old NULL for a new procedure). */
+static hm_err catalog_record(const butler_ctx *c, const char *action, const butler_proc_def *old,
+			     const butler_proc_def *now, hm_error *e)
+{
+	hm_err err = butler_db_catalog_history_add(c->db, now->id, action, c->user->id, c->now, e);
+	if (err)
+		return err;
+	char *before = old ? catalog_canonical(old) : NULL, *after = catalog_canonical(now);
+	char name[32], detail[160];
+	snprintf(name, sizeof name, "butler_catalog.%s", action);
+	snprintf(detail, sizeof detail, "{\"code\":\"%s\",\"version\":%d}", now->code, now->version);
+	if (!after || (old && !before))
+		err = hm_fail(e, HM_E_INTERNAL, NULL);
+	else
+		err = audit(c, name, "butler_catalog", now->id, before, after, detail, e);
+	free(before);
+	free(after);
+	return err;
+}
+
+hm_err butler_catalog_get(const butler_ctx *c, int64_t id, butler_proc_def *out, hm_error *e)
+{
+	return butler_db_catalog_get(c->db, id, out, e);
+}
+
+hm_err butler_catalog_create(const butler_ctx *c, butler_proc_def *in, hm_error *e)
+{
+	hm_err err = butler_catalog_check(in, e);
+	if (err || (err = butler_db_catalog_insert(c->db, in, c->user->id, c->now, e)))
+		return err;
+	return catalog_record(c, "create", NULL, in, e);
+}
+
+static bool same_content(const butler_proc_def *a, const butler_proc_def *b)
+{
+	return !strcmp(a->stage, b->stage) && !strcmp(a->name, b->name) && !strcmp(a->department, b->department) &&
+	       a->workdays == b->workdays && a->per_building == b->per_building && !strcmp(a->materials, b->materials) &&
+	       !strcmp(a->flow, b->flow) && !strcmp(a->source, b->source) && !strcmp(a->check, b->check);
+}
+
+hm_err butler_catalog_update(const butler_ctx *c, int64_t id, const butler_proc_def *in, butler_proc_def *out,
+			     hm_error *e)
+{
+	butler_proc_def *old = malloc(sizeof *old);
+	if (!old)
+		return hm_fail(e, HM_E_INTERNAL, NULL);
+	hm_err err = butler_db_catalog_get(c->db, id, old, e);
+	if (err)
+		goto out;
+	*out = *in;
+	/* the code is what checklist rows point at: it never changes */
+	COPY(out->code, old->code);
+	out->id = old->id;
+	out->retired = old->retired;
+	out->version = old->version;
+	if ((err = butler_catalog_check(out, e)))
+		goto out;
+	if (same_content(old, out))
+		goto out; /* nothing changed: no new version */
+	out->version = old->version + 1;
+	if ((err = butler_db_catalog_save(c->db, out, c->user->id, c->now, e)))
+		goto out;
+	err = catalog_record(c, "update", old, out, e);
+out:
+	free(old);
+	return err;
+}
+
+hm_err butler_catalog_retire(const butler_ctx *c, int64_t id, bool retire, butler_proc_def *out, hm_error *e)
+{
+	butler_proc_def *old = malloc(sizeof *old);
+	if (!old)
+		return hm_fail(e, HM_E_INTERNAL, NULL);
+	hm_err err = butler_db_catalog_get(c->db, id, old, e);
+	if (err)
+		goto out;
+	if (old->retired == retire) {
+		err = hm_failf(e, HM_E_BUTLER_CATALOG_STATE, NULL, retire ? "该事项已停用" : "该事项未停用，无需恢复");
+		goto out;
+	}
+	*out = *old;
+	out->retired = retire;
+	out->version = old->version + 1;
+	if ((err = butler_db_catalog_save(c->db, out, c->user->id, c->now, e)))
+		goto out;
+	err = catalog_record(c, retire ? "retire" : "restore", old, out, e);
+out:
+	free(old);
+	return err;
+}
+
+hm_err butler_catalog_history(const butler_ctx *c, int64_t id, butler_catalog_version_visit visit, void *arg,
+			      hm_error *e)
+{
+	butler_proc_def *d = malloc(sizeof *d);
+	if (!d)
+		return hm_fail(e, HM_E_INTERNAL, NULL);
+	hm_err err = butler_db_catalog_get(c->db, id, d, e);
+	free(d);
+	return err ? err : butler_db_catalog_history(c->db, id, visit, arg, e);
 }
 
 /* ---- visit photos --------------------------------------------------------- */

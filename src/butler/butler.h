@@ -36,6 +36,9 @@
 
 /* One procedure of the catalogue. */
 typedef struct butler_proc_def {
+	int64_t id;              /* butler_catalog row, 0 before the database is read */
+	int version;             /* 1 = as seeded or created; each change adds one */
+	bool retired;            /* no longer given to new checklists */
 	char stage[16];          /* land, engineering, construction, acceptance */
 	char code[32];
 	char name[96];
@@ -48,10 +51,17 @@ typedef struct butler_proc_def {
 	char check[384];         /* what is not yet confirmed locally (待确认) */
 } butler_proc_def;
 
-/* The catalogue, in order; n gets the count. Static, parsed once. */
+/* The catalogue, in order, retired procedures included; n gets the count.
+ * Borrowed: a snapshot that stays valid for the life of the process. Until
+ * butler_catalog_sync has read the database it is data/butler_procedures.tsv
+ * (the seed of migration 0016). */
 const butler_proc_def *butler_catalog(size_t *n);
-/* Procedure by code, or NULL. Borrowed, static. */
+/* Procedure by code (retired ones too), or NULL. Borrowed as above. */
 const butler_proc_def *butler_proc_find(const char *code);
+/* Bring the snapshot up to date with the database's catalogue (a cheap
+ * check when nothing changed). Safe from any thread. */
+hm_err butler_catalog_sync(hm_db *db, hm_error *e);
+#define BUTLER_CATALOG_MAX 64
 /* Chinese name of a stage code, or the code. */
 const char *butler_stage_name(const char *stage);
 /* Chinese name of a procedure status, project level or delivery method. */
@@ -61,6 +71,20 @@ const char *butler_method_name(const char *method);
 bool butler_stage_valid(const char *stage);   /* also accepts "completed" */
 bool butler_level_valid(const char *level);
 bool butler_method_valid(const char *method);
+
+/* Check a procedure as the bureau writes it: stage (one of the four), code
+ * (lower-case letters, digits, _; 2–31), name, department, source present,
+ * time limit 1–365 working days, at least one material and one flow step
+ * ("|"-separated, none empty). Pure; field and code in e. */
+hm_err butler_catalog_check(const butler_proc_def *d, hm_error *e);
+/* One version of a procedure, as it was after a change. */
+typedef struct butler_catalog_version {
+	butler_proc_def def;
+	char action[12];         /* seed, create, update, retire, restore */
+	char changed_by[64];     /* "" for the seed */
+	int64_t changed_at;
+} butler_catalog_version;
+typedef void (*butler_catalog_version_visit)(const butler_catalog_version *v, void *arg);
 
 /* Parameters of data/butler_rules.tsv. */
 typedef struct butler_rules {
@@ -376,6 +400,22 @@ typedef struct butler_question_filter {
 typedef void (*butler_question_visit)(const butler_question *q, void *arg);
 hm_err butler_question_list(const butler_ctx *c, const butler_question_filter *f, butler_question_visit visit,
 			    void *arg, int64_t *total, hm_error *e);
+
+/* The bureau edits the catalogue (butler:catalog:manage). Every change is
+ * a new version in the history and an audit record (entity butler_catalog)
+ * with the procedure before and after. Checklists already made keep their
+ * rows; new checklists and notices read the catalogue as it is then. */
+hm_err butler_catalog_get(const butler_ctx *c, int64_t id, butler_proc_def *out, hm_error *e);
+/* in->id and in->version are set. */
+hm_err butler_catalog_create(const butler_ctx *c, butler_proc_def *in, hm_error *e);
+/* Replace every field but the code; nothing changed = no new version. */
+hm_err butler_catalog_update(const butler_ctx *c, int64_t id, const butler_proc_def *in, butler_proc_def *out,
+			     hm_error *e);
+/* Retire (retire = true) or bring back a procedure. */
+hm_err butler_catalog_retire(const butler_ctx *c, int64_t id, bool retire, butler_proc_def *out, hm_error *e);
+/* Every version of a procedure, oldest first. */
+hm_err butler_catalog_history(const butler_ctx *c, int64_t id, butler_catalog_version_visit visit, void *arg,
+			      hm_error *e);
 
 /* A photo of a site visit. */
 typedef struct butler_photo {

@@ -1024,6 +1024,171 @@ hm_err butler_db_question_list(hm_db *db, const char *district, int64_t butler, 
 	return rc == DB_DONE ? HM_OK : db_error(db, e);
 }
 
+/* ---- procedure catalogue ------------------------------------------------ */
+
+hm_err butler_db_catalog_stamp(hm_db *db, int64_t *stamp, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db, "SELECT coalesce(max(id), 0) FROM butler_catalog_history", e);
+	if (!st)
+		return e->err;
+	return step_total(db, st, stamp, e);
+}
+
+#define CATALOG_COLS                                                                                           \
+	"c.id, c.version, c.retired, c.stage, c.code, c.name, c.department, c.workdays, c.per_building,"          \
+	" c.materials, c.flow, c.source, c.check_note"
+/* the four stages in their legal order, then the bureau's order within one */
+#define CATALOG_ORDER                                                                                          \
+	" ORDER BY CASE c.stage WHEN 'land' THEN 1 WHEN 'engineering' THEN 2 WHEN 'construction' THEN 3 ELSE 4 END," \
+	" c.position, c.id"
+
+static void catalog_row(hm_stmt *st, int col, butler_proc_def *d)
+{
+	memset(d, 0, sizeof *d);
+	d->id = db_col_int(st, col + 0);
+	d->version = (int)db_col_int(st, col + 1);
+	d->retired = db_col_int(st, col + 2);
+	COPY(d->stage, db_col_text(st, col + 3));
+	COPY(d->code, db_col_text(st, col + 4));
+	COPY(d->name, db_col_text(st, col + 5));
+	COPY(d->department, db_col_text(st, col + 6));
+	d->workdays = (int)db_col_int(st, col + 7);
+	d->per_building = db_col_int(st, col + 8);
+	COPY(d->materials, db_col_text(st, col + 9));
+	COPY(d->flow, db_col_text(st, col + 10));
+	COPY(d->source, db_col_text(st, col + 11));
+	COPY(d->check, db_col_text(st, col + 12));
+}
+
+hm_err butler_db_catalog_load(hm_db *db, butler_proc_def *out, size_t max, size_t *n, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db, "SELECT " CATALOG_COLS " FROM butler_catalog c" CATALOG_ORDER, e);
+	if (!st)
+		return e->err;
+	int rc;
+	*n = 0;
+	while ((rc = db_step(st)) == DB_ROW)
+		if (*n < max)
+			catalog_row(st, 0, &out[(*n)++]);
+	return rc == DB_DONE ? HM_OK : db_error(db, e);
+}
+
+hm_err butler_db_catalog_get(hm_db *db, int64_t id, butler_proc_def *out, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db, "SELECT " CATALOG_COLS " FROM butler_catalog c WHERE c.id = $1", e);
+	if (!st)
+		return e->err;
+	db_bind_int(st, 1, id);
+	hm_err err = db_row(st, HM_E_BUTLER_CATALOG_NOT_FOUND, "id", e);
+	if (!err)
+		catalog_row(st, 0, out);
+	return err;
+}
+
+hm_err butler_db_catalog_insert(hm_db *db, butler_proc_def *d, int64_t user_id, int64_t now, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db,
+			      "INSERT INTO butler_catalog (code, position, version, stage, name, department, workdays,"
+			      " per_building, materials, flow, source, check_note, retired, updated_by, updated_at)"
+			      " SELECT $1, coalesce(max(position), 0) + 10, 1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12"
+			      " FROM butler_catalog",
+			      e);
+	if (!st)
+		return e->err;
+	db_bind_text(st, 1, d->code);
+	db_bind_text(st, 2, d->stage);
+	db_bind_text(st, 3, d->name);
+	db_bind_text(st, 4, d->department);
+	db_bind_int(st, 5, d->workdays);
+	db_bind_int(st, 6, d->per_building);
+	db_bind_text(st, 7, d->materials);
+	db_bind_text(st, 8, d->flow);
+	db_bind_text(st, 9, d->source);
+	db_bind_text(st, 10, d->check);
+	db_bind_int_or_null(st, 11, user_id);
+	db_bind_int(st, 12, now);
+	int rc = db_step(st);
+	if (rc == DB_CONSTRAINT)
+		return hm_fail(e, HM_E_BUTLER_CATALOG_DUP, "code");
+	if (rc != DB_DONE)
+		return db_error(db, e);
+	d->id = db_last_id(db);
+	d->version = 1;
+	d->retired = false;
+	return HM_OK;
+}
+
+hm_err butler_db_catalog_save(hm_db *db, const butler_proc_def *d, int64_t user_id, int64_t now, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db,
+			      "UPDATE butler_catalog SET version = $1, stage = $2, name = $3, department = $4, workdays = $5,"
+			      " per_building = $6, materials = $7, flow = $8, source = $9, check_note = $10, retired = $11,"
+			      " updated_by = $12, updated_at = $13 WHERE id = $14",
+			      e);
+	if (!st)
+		return e->err;
+	db_bind_int(st, 1, d->version);
+	db_bind_text(st, 2, d->stage);
+	db_bind_text(st, 3, d->name);
+	db_bind_text(st, 4, d->department);
+	db_bind_int(st, 5, d->workdays);
+	db_bind_int(st, 6, d->per_building);
+	db_bind_text(st, 7, d->materials);
+	db_bind_text(st, 8, d->flow);
+	db_bind_text(st, 9, d->source);
+	db_bind_text(st, 10, d->check);
+	db_bind_int(st, 11, d->retired);
+	db_bind_int_or_null(st, 12, user_id);
+	db_bind_int(st, 13, now);
+	db_bind_int(st, 14, d->id);
+	return db_exec_stmt(st, e);
+}
+
+hm_err butler_db_catalog_history_add(hm_db *db, int64_t id, const char *action, int64_t user_id, int64_t now,
+				     hm_error *e)
+{
+	hm_stmt *st = db_stmt(db,
+			      "INSERT INTO butler_catalog_history (catalog_id, version, action, stage, name, department,"
+			      " workdays, per_building, materials, flow, source, check_note, retired, changed_by, changed_at)"
+			      " SELECT id, version, $1, stage, name, department, workdays, per_building, materials, flow,"
+			      " source, check_note, retired, $2, $3 FROM butler_catalog WHERE id = $4",
+			      e);
+	if (!st)
+		return e->err;
+	db_bind_text(st, 1, action);
+	db_bind_int_or_null(st, 2, user_id);
+	db_bind_int(st, 3, now);
+	db_bind_int(st, 4, id);
+	return db_exec_stmt(st, e);
+}
+
+hm_err butler_db_catalog_history(hm_db *db, int64_t id, butler_catalog_version_visit visit, void *arg, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db,
+			      "SELECT h.catalog_id, h.version, h.retired, h.stage, c.code, h.name, h.department, h.workdays,"
+			      " h.per_building, h.materials, h.flow, h.source, h.check_note, h.action,"
+			      " coalesce(u.display_name, ''), h.changed_at FROM butler_catalog_history h"
+			      " JOIN butler_catalog c ON c.id = h.catalog_id LEFT JOIN users u ON u.id = h.changed_by"
+			      " WHERE h.catalog_id = $1 ORDER BY h.version",
+			      e);
+	if (!st)
+		return e->err;
+	db_bind_int(st, 1, id);
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		butler_catalog_version *v = malloc(sizeof *v);
+		if (!v)
+			return hm_fail(e, HM_E_INTERNAL, NULL);
+		catalog_row(st, 0, &v->def);
+		COPY(v->action, db_col_text(st, 13));
+		COPY(v->changed_by, db_col_text(st, 14));
+		v->changed_at = db_col_int(st, 15);
+		visit(v, arg);
+		free(v);
+	}
+	return rc == DB_DONE ? HM_OK : db_error(db, e);
+}
+
 /* ---- visit photos ------------------------------------------------------- */
 
 hm_err butler_db_blob_insert(hm_db *db, const char *hash, int64_t size, const char *type, int64_t now, hm_error *e)

@@ -77,6 +77,21 @@ hm_err butler_db_question_list(hm_db *db, const char *district, int64_t butler, 
 			       const butler_question_filter *f, butler_question_visit visit, void *arg, int64_t *total,
 			       hm_error *e);
 
+/* procedure catalogue */
+/* The newest history id (changes whenever the catalogue does). */
+hm_err butler_db_catalog_stamp(hm_db *db, int64_t *stamp, hm_error *e);
+/* Every procedure, by stage then position; *n gets the count. */
+hm_err butler_db_catalog_load(hm_db *db, butler_proc_def *out, size_t max, size_t *n, hm_error *e);
+hm_err butler_db_catalog_get(hm_db *db, int64_t id, butler_proc_def *out, hm_error *e);
+/* A new procedure at the end of the catalogue (version 1). HM_E_BUTLER_CATALOG_DUP. */
+hm_err butler_db_catalog_insert(hm_db *db, butler_proc_def *d, int64_t user_id, int64_t now, hm_error *e);
+/* Save d's fields (not its code) as version d->version. */
+hm_err butler_db_catalog_save(hm_db *db, const butler_proc_def *d, int64_t user_id, int64_t now, hm_error *e);
+/* Record the row as it is now as a version, with its action. */
+hm_err butler_db_catalog_history_add(hm_db *db, int64_t id, const char *action, int64_t user_id, int64_t now,
+				     hm_error *e);
+hm_err butler_db_catalog_history(hm_db *db, int64_t id, butler_catalog_version_visit visit, void *arg, hm_error *e);
+
 /* visit photos */
 /* Register bytes in the shared content-addressed store (no-op when known). */
 hm_err butler_db_blob_insert(hm_db *db, const char *hash, int64_t size, const char *type, int64_t now, hm_error *e);

@@ -7,6 +7,7 @@
 
 #include "butler/butler.h"
 #include "core/hmtime.h"
+#include "core/log.h"
 #include "core/money.h"
 #include "fund/attachment.h"
 #include "hotline/hotline.h"
@@ -18,6 +19,11 @@
 
 static butler_ctx ctx_of(hm_req *r)
 {
+	/* the catalogue may have been edited by another request since: a stale
+	 * snapshot is still a whole catalogue, so a failed check only logs */
+	hm_error e;
+	if (butler_catalog_sync(r->db, &e) != HM_OK)
+		hm_log_error("butler: catalogue not refreshed: %s", hm_err_code(e.err));
 	return (butler_ctx){r->db, &r->user, r->now, r->app->calendar};
 }
 
@@ -111,7 +117,9 @@ json_t *butler_dicts_json(void)
 	json_t *procs = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(
-			procs, json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:b, s:o, s:o, s:s, s:s}", "code", d[i].code, "name",
+			procs, json_pack("{s:I, s:i, s:b, s:s, s:s, s:s, s:s, s:s, s:i, s:b, s:o, s:o, s:s, s:s}", "id",
+					 (json_int_t)d[i].id, "version", d[i].version, "retired", d[i].retired, "code",
+					 d[i].code, "name",
 					 d[i].name, "stage", d[i].stage, "stage_name", butler_stage_name(d[i].stage),
 					 "department", d[i].department, "time_limit_workdays", d[i].workdays, "per_building",
 					 d[i].per_building, "materials", split_json(d[i].materials), "flow",
@@ -142,7 +150,10 @@ hm_err butler_catalogue_handler(hm_req *r)
 {
 	static const char *const allowed[] = {NULL};
 	hm_err err = http_query_allowed(r, allowed);
-	return err ? err : http_reply(r, 200, butler_dicts_json());
+	if (err)
+		return err;
+	(void)ctx_of(r); /* brings the catalogue snapshot up to date */
+	return http_reply(r, 200, butler_dicts_json());
 }
 
 /* ---- teams ---------------------------------------------------------------- */
@@ -1056,6 +1067,154 @@ hm_err butler_stats_handler(hm_req *r)
 		(json_int_t)s->questions_open, "overdue", (json_int_t)s->questions_overdue, "by_team", teams);
 	free(s);
 	return http_reply(r, 200, j);
+}
+
+/* ---- procedure catalogue -------------------------------------------------- */
+
+static json_t *def_json(const butler_proc_def *d)
+{
+	return json_pack("{s:I, s:i, s:b, s:s, s:s, s:s, s:s, s:s, s:i, s:b, s:o, s:o, s:s, s:s}", "id", (json_int_t)d->id,
+			 "version", d->version, "retired", d->retired, "code", d->code, "name", d->name, "stage", d->stage,
+			 "stage_name", butler_stage_name(d->stage), "department", d->department, "time_limit_workdays",
+			 d->workdays, "per_building", d->per_building, "materials", split_json(d->materials), "flow",
+			 split_json(d->flow), "source", d->source, "to_confirm", d->check);
+}
+
+/* A string array into a "|"-joined field of n bytes: no item may hold the
+ * separator, and the whole must fit. */
+static hm_err join_items(hm_req *r, const char *field, char *out, size_t n)
+{
+	json_t *a = json_object_get(r->body, field);
+	size_t off = 0, i;
+	json_t *v;
+	out[0] = '\0';
+	json_array_foreach(a, i, v)
+	{
+		const char *item = json_string_value(v);
+		if (strchr(item, '|') || !item[0])
+			return hm_fail(&r->err, HM_E_BUTLER_CATALOG_ITEM, field);
+		int k = snprintf(out + off, n - off, "%s%s", off ? "|" : "", item);
+		if (k < 0 || (size_t)k >= n - off)
+			return hm_failf(&r->err, HM_E_TOO_LONG, field, "所需材料或办理流程合计过长");
+		off += (size_t)k;
+	}
+	return HM_OK;
+}
+
+static hm_err def_from_body(hm_req *r, butler_proc_def *d)
+{
+	COPY(d->stage, jstr(r->body, "stage"));
+	COPY(d->code, jstr(r->body, "code"));
+	COPY(d->name, jstr(r->body, "name"));
+	COPY(d->department, jstr(r->body, "department"));
+	d->workdays = (int)jint(r->body, "time_limit_workdays", 0);
+	d->per_building = jbool(r->body, "per_building", false);
+	COPY(d->source, jstr(r->body, "source"));
+	COPY(d->check, jstr(r->body, "to_confirm"));
+	hm_err err = join_items(r, "materials", d->materials, sizeof d->materials);
+	return err ? err : join_items(r, "flow", d->flow, sizeof d->flow);
+}
+
+#define CATALOG_FIELDS                                                                                         \
+	{"stage", JF_STRING, true, 1, 16, NULL, 0}, {"name", JF_STRING, true, 1, 30, NULL, 0},                     \
+		{"department", JF_STRING, true, 1, 60, NULL, 0},                                                   \
+		{"time_limit_workdays", JF_INT, true, 1, 365, NULL, 0}, {"per_building", JF_BOOL, false, 0, 0, NULL, 0}, \
+		{"materials", JF_STRING_ARRAY, true, 1, 30, NULL, 200}, {"flow", JF_STRING_ARRAY, true, 1, 20, NULL, 100}, \
+		{"source", JF_STRING, true, 1, 250, NULL, 0}, {"to_confirm", JF_STRING, false, 0, 120, NULL, 0}
+
+static const jfield catalog_create_spec[] = {{"code", JF_STRING, true, 1, 31, NULL, 0}, CATALOG_FIELDS, END};
+static const jfield catalog_update_spec[] = {CATALOG_FIELDS, END};
+
+hm_err butler_catalog_create_handler(hm_req *r)
+{
+	hm_err err = http_body(r, catalog_create_spec);
+	if (err)
+		return err;
+	butler_proc_def *d = calloc(1, sizeof *d);
+	if (!d)
+		return hm_fail(&r->err, HM_E_INTERNAL, NULL);
+	butler_ctx c = ctx_of(r);
+	if (!(err = def_from_body(r, d)) && !(err = butler_catalog_create(&c, d, &r->err)))
+		err = http_reply(r, 201, json_pack("{s:o}", "procedure", def_json(d)));
+	free(d);
+	return err;
+}
+
+hm_err butler_catalog_update_handler(hm_req *r)
+{
+	int64_t id;
+	hm_err err = http_param_id(r, 0, &id, HM_E_BUTLER_CATALOG_NOT_FOUND);
+	if (err || (err = http_body(r, catalog_update_spec)))
+		return err;
+	butler_proc_def *d = calloc(2, sizeof *d);
+	if (!d)
+		return hm_fail(&r->err, HM_E_INTERNAL, NULL);
+	butler_ctx c = ctx_of(r);
+	if (!(err = def_from_body(r, &d[0])) && !(err = butler_catalog_update(&c, id, &d[0], &d[1], &r->err)))
+		err = http_reply(r, 200, json_pack("{s:o}", "procedure", def_json(&d[1])));
+	free(d);
+	return err;
+}
+
+static hm_err retire(hm_req *r, bool on)
+{
+	static const jfield spec[] = {END};
+	int64_t id;
+	hm_err err = http_param_id(r, 0, &id, HM_E_BUTLER_CATALOG_NOT_FOUND);
+	if (err || (r->body && (err = json_check(r->body, spec, &r->err))))
+		return err;
+	butler_proc_def *d = calloc(1, sizeof *d);
+	if (!d)
+		return hm_fail(&r->err, HM_E_INTERNAL, NULL);
+	butler_ctx c = ctx_of(r);
+	if (!(err = butler_catalog_retire(&c, id, on, d, &r->err)))
+		err = http_reply(r, 200, json_pack("{s:o}", "procedure", def_json(d)));
+	free(d);
+	return err;
+}
+
+hm_err butler_catalog_retire_handler(hm_req *r)
+{
+	return retire(r, true);
+}
+
+hm_err butler_catalog_restore_handler(hm_req *r)
+{
+	return retire(r, false);
+}
+
+static const char *const action_names[][2] = {
+	{"seed", "据数据文件初始化"}, {"create", "新增"}, {"update", "修改"}, {"retire", "停用"}, {"restore", "恢复"},
+};
+
+static void version_visit(const butler_catalog_version *v, void *arg)
+{
+	json_t *j = def_json(&v->def);
+	const char *name = v->action;
+	for (size_t i = 0; i < sizeof action_names / sizeof action_names[0]; i++)
+		if (strcmp(action_names[i][0], v->action) == 0)
+			name = action_names[i][1];
+	json_object_set_new(j, "action", json_string(v->action));
+	json_object_set_new(j, "action_name", json_string(name));
+	json_object_set_new(j, "changed_by", json_string(v->changed_by));
+	json_object_set_new(j, "changed_at", json_time(v->changed_at));
+	json_array_append_new(arg, j);
+}
+
+hm_err butler_catalog_history_handler(hm_req *r)
+{
+	static const char *const allowed[] = {NULL};
+	int64_t id;
+	hm_err err = http_param_id(r, 0, &id, HM_E_BUTLER_CATALOG_NOT_FOUND);
+	if (err || (err = http_query_allowed(r, allowed)))
+		return err;
+	json_t *items = json_array();
+	butler_ctx c = ctx_of(r);
+	if ((err = butler_catalog_history(&c, id, version_visit, items, &r->err))) {
+		json_decref(items);
+		return err;
+	}
+	return http_reply(r, 200, json_pack("{s:o}", "items", items));
 }
 
 /* ---- visit photos --------------------------------------------------------- */

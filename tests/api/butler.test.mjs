@@ -765,4 +765,102 @@ describe('project butler: ledger, photos, catalogue, hand-over', () => {
     const ups = (expectReply(await U.badm.get(`/api/v1/audit?entity=butler_project&id=${mine.id}`), 200).items || []).filter((x) => x.action === 'butler_photo.upload');
     assert.equal(ups.length, 3);
   });
+
+  it('catalogue: the bureau adds, edits and retires procedures; versions, history and audit; checklists keep their items', async () => {
+    const cat = async () => expectReply(await U.b1.get(`${B}/catalogue`), 200).butler_procedures;
+    const seeded = await cat();
+    assert.equal(seeded.length, 9);
+    assert.ok(seeded.every((p) => p.id > 0 && p.version === 1 && p.retired === false), 'seeded from the data file');
+    const water = {
+      code: 'water_permit',
+      stage: 'engineering',
+      name: '取水许可',
+      department: '市城乡水务局',
+      time_limit_workdays: 20,
+      per_building: false,
+      materials: ['取水许可申请书', '建设项目水资源论证报告书（表）', '取水工程设计文件'],
+      flow: ['申请', '受理', '审查', '决定'],
+      source: '《取水许可和水资源费征收管理条例》第十一条、第十八条',
+      to_confirm: '本地办理时限待确认',
+    };
+    err(await U.b1.post(`${B}/catalogue/procedures`, water), 403, 'auth.forbidden');
+    err(await U.lead.post(`${B}/catalogue/procedures`, water), 403, 'auth.forbidden');
+    const created = expectReply(await U.badm.post(`${B}/catalogue/procedures`, water), 201).procedure;
+    assert.deepEqual([created.version, created.retired, created.stage_name, created.materials.length], [1, false, '工程建设许可', 3]);
+    const after = await cat();
+    assert.equal(after.length, 10);
+    // the engineering stage lists it after the seeded engineering procedures, before the permit stage
+    const codes = after.map((p) => p.code);
+    assert.ok(codes.indexOf('water_permit') > codes.indexOf('drawing_review') && codes.indexOf('water_permit') < codes.indexOf('construction_permit'), codes.join());
+
+    // a new project's checklist has it; the existing one keeps its items
+    const before = (await U.b1.get(`${B}/projects/${mine.id}`)).json.project.procedures.map((x) => x.code);
+    const fresh = expectReply(await U.badm.post(`${B}/projects`, projectBody({ name: '新目录下登记的项目' })), 201).project;
+    assert.ok(fresh.procedures.some((x) => x.code === 'water_permit' && x.name === '取水许可'));
+    assert.deepEqual(expectReply(await U.b1.get(`${B}/projects/${mine.id}`), 200).project.procedures.map((x) => x.code), before);
+
+    // edit: a new version; the same content again is no new version
+    const edited = expectReply(await U.badm.put(`${B}/catalogue/procedures/${created.id}`, { ...water, code: undefined, time_limit_workdays: 15 }), 200).procedure;
+    assert.deepEqual([edited.version, edited.time_limit_workdays, edited.code], [2, 15, 'water_permit']);
+    const same = expectReply(await U.badm.put(`${B}/catalogue/procedures/${created.id}`, { ...water, code: undefined, time_limit_workdays: 15 }), 200).procedure;
+    assert.equal(same.version, 2);
+    // retire: new checklists no longer get it, the one that has it keeps it
+    const retired = expectReply(await U.badm.post(`${B}/catalogue/procedures/${created.id}/retire`, {}), 200).procedure;
+    assert.deepEqual([retired.version, retired.retired], [3, true]);
+    err(await U.badm.post(`${B}/catalogue/procedures/${created.id}/retire`, {}), 409, 'butler_catalog.invalid_state');
+    const later = expectReply(await U.badm.post(`${B}/projects`, projectBody({ name: '停用后登记的项目' })), 201).project;
+    assert.ok(!later.procedures.some((x) => x.code === 'water_permit'));
+    const kept = expectReply(await U.badm.get(`${B}/projects/${fresh.id}`), 200).project.procedures.find((x) => x.code === 'water_permit');
+    assert.equal(kept.name, '取水许可', 'the old checklist row still reads its name');
+    expectReply(await U.badm.post(`${B}/catalogue/procedures/${created.id}/restore`, {}), 200);
+
+    const hist = expectReply(await U.b1.get(`${B}/catalogue/procedures/${created.id}/history`), 200).items;
+    assert.deepEqual(hist.map((h) => [h.version, h.action, h.changed_by]), [
+      [1, 'create', '山亭区审批局管理员'],
+      [2, 'update', '山亭区审批局管理员'],
+      [3, 'retire', '山亭区审批局管理员'],
+      [4, 'restore', '山亭区审批局管理员'],
+    ]);
+    assert.deepEqual(hist.map((h) => h.time_limit_workdays), [20, 15, 15, 15]);
+    assert.equal(expectReply(await U.b1.get(`${B}/catalogue/procedures/${seeded[0].id}/history`), 200).items[0].action, 'seed');
+    const audit = expectReply(await U.badm.get(`/api/v1/audit?entity=butler_catalog&id=${created.id}`), 200).items;
+    assert.deepEqual(audit.map((a) => a.action), ['butler_catalog.create', 'butler_catalog.update', 'butler_catalog.retire', 'butler_catalog.restore']);
+    assert.ok(audit.slice(1).every((a) => a.old_digest && a.new_digest && a.old_digest !== a.new_digest), 'before and after digested');
+  });
+
+  it('catalogue: bad input is refused with code, Chinese message and field, and nothing changes', async () => {
+    const snap = async () => JSON.stringify(expectReply(await U.badm.get(`${B}/catalogue`), 200).butler_procedures);
+    const before = await snap();
+    const good = {
+      code: 'fire_design_review', stage: 'engineering', name: '消防设计审查', department: '住房城乡建设主管部门', time_limit_workdays: 15,
+      materials: ['消防设计审查申请表'], flow: ['申请', '审查'], source: '《建设工程消防设计审查验收管理暂行规定》第十五条',
+    };
+    const url = `${B}/catalogue/procedures`;
+    const id = JSON.parse(before)[0].id;
+    const cases = [
+      [{ ...good, code: 'Fire' }, 422, 'butler_catalog.invalid_code', 'code'],
+      [{ ...good, code: 'construction_permit' }, 409, 'butler_catalog.duplicate_code', 'code'],
+      [{ ...good, stage: 'completed' }, 422, 'butler_catalog.invalid_stage', 'stage'],
+      [{ ...good, materials: [] }, 400, undefined, 'materials'],
+      [{ ...good, materials: ['甲|乙'] }, 422, 'butler_catalog.invalid_item', 'materials'],
+      [{ ...good, flow: [''] }, 422, 'butler_catalog.invalid_item', 'flow'],
+      [{ ...good, source: '' }, 400, 'request.missing_field', 'source'],
+      [{ ...good, source: undefined }, 400, 'request.missing_field', 'source'],
+      [{ ...good, time_limit_workdays: 0 }, 422, 'request.out_of_range', 'time_limit_workdays'],
+      [{ ...good, time_limit_workdays: '5' }, 400, 'request.invalid_type', 'time_limit_workdays'],
+      [{ ...good, name: '长'.repeat(31) }, 422, 'request.too_long', 'name'],
+      [{ ...good, extra: 1 }, 400, 'request.unknown_field', 'extra'],
+    ];
+    for (const [body, status, code, field] of cases) err(await U.badm.post(url, body), status, code, field);
+    const put = `${url}/${id}`;
+    const { code: _c, ...upd } = good;
+    err(await U.badm.put(put, { ...upd, code: 'x_y' }), 400, 'request.unknown_field', 'code');
+    err(await U.badm.put(put, { ...upd, flow: ['a||b'] }), 422, 'butler_catalog.invalid_item', 'flow');
+    err(await U.badm.put(`${url}/999999`, upd), 404, 'butler_catalog.not_found');
+    err(await U.badm.post(`${url}/999999/retire`, {}), 404, 'butler_catalog.not_found');
+    err(await U.badm.post(`${url}/${id}/restore`, {}), 409, 'butler_catalog.invalid_state');
+    err(await U.badm.post(url, good, { noCsrf: true }), 403, 'auth.csrf_invalid');
+    err(await U.b1.get(`${url}/999999/history`), 404, 'butler_catalog.not_found');
+    assert.equal(await snap(), before);
+  });
 });
