@@ -317,3 +317,65 @@ test('the butler keeps the approval progress ledger: problems and measures with 
   assert.deepEqual(page.errors, [])
   await page.context().close()
 })
+
+test('the bureau edits the procedure catalogue: add, edit to a new version, history, retire', async () => {
+  const page = await newPage(browser, server.base)
+  await login(page, 'badm')
+  await page.goto('/butler/catalogue')
+  await page.locator('.el-tabs__item', { hasText: '工程建设许可' }).click()
+  await page.locator('[data-test=catalogue-table] .el-table__row', { hasText: '施工图设计文件审查' }).waitFor()
+  await page.locator('[data-test=catalogue-add]').click()
+  const d = dialog(page, '新增审批事项')
+  await d.locator('[data-test=cat-save]').click()
+  for (const m of ['请填写事项代码', '请填写事项名称', '请填写主管部门', '请至少填写一项所需材料', '请填写依据'])
+    await d.locator('.el-form-item__error', { hasText: m }).waitFor()
+  await shot(page, 'catalogue-form-errors', P)
+  await d.locator('input[data-test=cat-code]').fill('construction_permit')
+  await d.locator('input[data-test=cat-name]').fill('取水许可')
+  await d.locator('input[data-test=cat-department]').fill('市城乡水务局')
+  await d.locator('textarea[data-test=cat-materials]').fill('取水许可申请书\n建设项目水资源论证报告书（表）')
+  await d.locator('textarea[data-test=cat-flow]').fill('申请\n受理\n审查\n决定')
+  await d.locator('input[data-test=cat-source]').fill('《取水许可和水资源费征收管理条例》第十一条、第十八条')
+  await d.locator('[data-test=cat-save]').click()
+  // the server's refusal is shown next to the field
+  await d.locator('.el-form-item__error', { hasText: '目录中已有该事项代码' }).waitFor()
+  await d.locator('input[data-test=cat-code]').fill('water_permit')
+  await d.locator('[data-test=cat-save]').click()
+  await expectMessage(page, '已新增“取水许可”')
+  const row = page.locator('[data-test=catalogue-table] .el-table__row', { hasText: '取水许可' })
+  await row.locator('text=v1').waitFor()
+
+  await row.locator('[data-test=catalogue-edit]').click()
+  const e = dialog(page, '修改审批事项')
+  assert.equal(await e.locator('input[data-test=cat-code]').isDisabled(), true, 'the code never changes')
+  await e.locator('[data-test=cat-days] input').fill('15')
+  await e.locator('[data-test=cat-save]').click()
+  await expectMessage(page, '已保存为 v2')
+  await row.locator('text=15 个工作日').waitFor()
+  await row.locator('text=v2').waitFor()
+  await shot(page, 'catalogue', P)
+
+  await row.locator('[data-test=catalogue-history]').click()
+  const h = dialog(page, '修改历史')
+  const hr = h.locator('[data-test=catalogue-history-table] .el-table__row')
+  await hr.nth(1).waitFor()
+  assert.deepEqual(
+    (await hr.allInnerTexts()).map((t) => t.split('\t').slice(0, 3).map((s) => s.trim())),
+    [
+      ['v1', '新增', '山亭区审批局管理员'],
+      ['v2', '修改', '山亭区审批局管理员'],
+    ],
+  )
+  await shot(page, 'catalogue-history', P)
+  await h.locator('.el-dialog__headerbtn').click()
+
+  await row.locator('[data-test=catalogue-retire]').click()
+  await page.locator('.el-message-box__btns button', { hasText: '停用' }).click()
+  await expectMessage(page, '已停用')
+  await row.locator('[data-test=catalogue-status]', { hasText: '已停用' }).waitFor()
+  const badm = await api(server.base, 'badm')
+  const p = (await badm('GET', '/butler/catalogue')).body.butler_procedures.find((x) => x.code === 'water_permit')
+  assert.deepEqual([p.version, p.retired, p.time_limit_workdays], [3, true, 15])
+  assert.deepEqual(page.errors, [])
+  await page.context().close()
+})
