@@ -863,4 +863,20 @@ describe('project butler: ledger, photos, catalogue, hand-over', () => {
     err(await U.b1.get(`${url}/999999/history`), 404, 'butler_catalog.not_found');
     assert.equal(await snap(), before);
   });
+
+  it('a question handed over before issue 8 (free-text department, no appeal) stays readable and answerable', async () => {
+    // such rows can no longer be made through the API: write one as the old code did
+    const py = [
+      'import sqlite3, sys',
+      'c = sqlite3.connect(sys.argv[1], timeout=10)',
+      "c.execute(\"INSERT INTO butler_questions (project_id, team_id, raised_at, asker, content, status, department, handed_at, due_at, estimated_due, created_at) VALUES (?, ?, 1767225600, '高经理', '老问题：排水许可？', 'handed_over', '区住建局', 1767225600, 1767830400, 0, 1767225600)\", (int(sys.argv[2]), int(sys.argv[3])))",
+      'c.commit()',
+    ].join('\n');
+    execFileSync('python3', ['-c', py, srv.db, String(mine.id), String(teams[0].id)]);
+    const old = expectReply(await U.b1.get(`${B}/questions?project_id=${mine.id}`), 200).items.find((x) => x.content === '老问题：排水许可？');
+    assert.deepEqual([old.status, old.department, old.department_id, old.appeal, old.overdue], ['handed_over', '区住建局', null, null, true]);
+    const ans = expectReply(await U.b1.post(`${B}/questions/${old.id}/answer`, { answer: '区住建局已答复：按排水许可指南办理。' }), 200).question;
+    assert.deepEqual([ans.status, ans.answer, ans.appeal], ['answered', '区住建局已答复：按排水许可指南办理。', null]);
+    err(await U.b1.post(`${B}/questions/${old.id}/answer`, { answer: '再答' }), 409, 'butler_question.already_answered');
+  });
 });
