@@ -879,4 +879,26 @@ describe('project butler: ledger, photos, catalogue, hand-over', () => {
     assert.deepEqual([ans.status, ans.answer, ans.appeal], ['answered', '区住建局已答复：按排水许可指南办理。', null]);
     err(await U.b1.post(`${B}/questions/${old.id}/answer`, { answer: '再答' }), 409, 'butler_question.already_answered');
   });
+
+  it('a new 一次性告知书 lists the materials of the catalogue as it is now', async () => {
+    const probe = {
+      code: 'notice_probe', stage: 'acceptance', name: '人防工程竣工验收备案', department: '区人防办', time_limit_workdays: 5,
+      materials: ['人防工程竣工验收报告甲版'], flow: ['申请', '备案'], source: '《人民防空工程建设管理规定》（待确认条款）',
+    };
+    const d = expectReply(await U.badm.post(`${B}/catalogue/procedures`, probe), 201).procedure;
+    const p = expectReply(await U.badm.post(`${B}/projects`, projectBody({ name: '告知书探针项目' })), 201).project;
+    const pdfText = async () => {
+      const n = expectReply(await U.badm.post(`${B}/projects/${p.id}/notices`, { contact_phone: '13906321111' }), 201).notice;
+      const r = await binary(U.badm, `${B}/notices/${n.id}/pdf`);
+      assert.equal(r.status, 200);
+      const f = path.join(tmp, `probe-${n.id}.pdf`);
+      fs.writeFileSync(f, r.buf);
+      return flat(execFileSync('pdftotext', ['-layout', f, '-'], { encoding: 'utf8' }));
+    };
+    assert.ok((await pdfText()).includes(flat('人防工程竣工验收报告甲版')));
+    const { code: _c, ...upd } = probe;
+    expectReply(await U.badm.put(`${B}/catalogue/procedures/${d.id}`, { ...upd, materials: ['人防工程竣工验收报告乙版'] }), 200);
+    const t2 = await pdfText();
+    assert.ok(t2.includes(flat('人防工程竣工验收报告乙版')) && !t2.includes(flat('人防工程竣工验收报告甲版')));
+  });
 });
