@@ -292,6 +292,50 @@ static void test_ledger_merge_reports_real_changes(void **state)
 	assert_string_equal(out.department, "区行政审批服务局");
 }
 
+/* What the bureau may write into the catalogue: four stages, a code checklist
+ * rows can point at, a cited source, and materials and flow without empty
+ * items (the "|" separator would otherwise make them). */
+static void test_catalogue_check(void **state)
+{
+	(void)state;
+	static butler_proc_def d;
+	hm_error e;
+	const butler_proc_def *seed = butler_proc_find("construction_permit");
+	assert_non_null(seed);
+	d = *seed;
+	assert_int_equal(butler_catalog_check(&d, &e), HM_OK);
+
+	d = *seed;
+	snprintf(d.stage, sizeof d.stage, "%s", "completed");
+	assert_int_equal(butler_catalog_check(&d, &e), HM_E_BUTLER_CATALOG_STAGE);
+	assert_string_equal(e.field, "stage");
+	d = *seed;
+	snprintf(d.code, sizeof d.code, "%s", "Permit");
+	assert_int_equal(butler_catalog_check(&d, &e), HM_E_BUTLER_CATALOG_CODE);
+	snprintf(d.code, sizeof d.code, "%s", "p");
+	assert_int_equal(butler_catalog_check(&d, &e), HM_E_BUTLER_CATALOG_CODE);
+	snprintf(d.code, sizeof d.code, "%s", "water_permit_2");
+	assert_int_equal(butler_catalog_check(&d, &e), HM_OK);
+	d = *seed;
+	snprintf(d.materials, sizeof d.materials, "%s", "申请表||施工合同");
+	assert_int_equal(butler_catalog_check(&d, &e), HM_E_BUTLER_CATALOG_ITEM);
+	assert_string_equal(e.field, "materials");
+	snprintf(d.materials, sizeof d.materials, "%s", "申请表|");
+	assert_int_equal(butler_catalog_check(&d, &e), HM_E_BUTLER_CATALOG_ITEM);
+	d = *seed;
+	d.flow[0] = '\0';
+	assert_int_equal(butler_catalog_check(&d, &e), HM_E_BUTLER_CATALOG_ITEM);
+	assert_string_equal(e.field, "flow");
+	d = *seed;
+	d.workdays = 0;
+	assert_int_equal(butler_catalog_check(&d, &e), HM_E_OUT_OF_RANGE);
+	assert_string_equal(e.field, "time_limit_workdays");
+	d = *seed;
+	d.source[0] = '\0';
+	assert_int_equal(butler_catalog_check(&d, &e), HM_E_MISSING_FIELD);
+	assert_string_equal(e.field, "source");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,6 +353,7 @@ int main(void)
 		cmocka_unit_test(test_names_are_chinese),
 		cmocka_unit_test(test_photo_type_from_the_bytes),
 		cmocka_unit_test(test_ledger_merge_reports_real_changes),
+		cmocka_unit_test(test_catalogue_check),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
