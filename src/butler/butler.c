@@ -5,6 +5,7 @@
 #include "butler/butler.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,13 +15,27 @@
 #include "core/audit.h"
 #include "core/embedded.h"
 #include "core/hmtime.h"
+#include "core/filestore.h"
+#include "hotline/hotline.h"
 
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src))
 
 /* ---- catalogue and rules ------------------------------------------------- */
 
-static butler_proc_def defs[32];
-static size_t ndefs;
+/* The catalogue as one immutable snapshot. An edit makes a new snapshot
+ * and never frees an old one (edits are rare, a snapshot is small), so a
+ * borrowed butler_proc_def stays valid however long a request holds it;
+ * the snapshots chain through prev and stay reachable. */
+typedef struct catalog_snap {
+	int64_t stamp;                      /* newest butler_catalog_history id it reflects, -1 = the data file */
+	size_t n;
+	butler_proc_def defs[BUTLER_CATALOG_MAX];
+	struct catalog_snap *prev;
+} catalog_snap;
+
+static catalog_snap seed_snap = {.stamp = -1};
+static _Atomic(catalog_snap *) current_snap = &seed_snap;
+static pthread_mutex_t snap_lock = PTHREAD_MUTEX_INITIALIZER;
 static butler_rules rules;
 static pthread_once_t data_once = PTHREAD_ONCE_INIT;
 
@@ -53,9 +68,10 @@ static void catalog_parse(void)
 		if (line[0] == '#' || line[0] == '\0')
 			continue;
 		/* the catalogue is built into the binary and tested: a bad line is a bug */
-		if (split_tabs(line, fld, 10) != 10 || ndefs >= sizeof defs / sizeof defs[0] || !butler_stage_valid(fld[0]))
+		if (split_tabs(line, fld, 10) != 10 || seed_snap.n >= BUTLER_CATALOG_MAX || !butler_stage_valid(fld[0]))
 			abort();
-		butler_proc_def *d = &defs[ndefs++];
+		butler_proc_def *d = &seed_snap.defs[seed_snap.n++];
+		d->version = 1;
 		COPY(d->stage, fld[0]);
 		COPY(d->code, fld[1]);
 		COPY(d->name, fld[2]);
@@ -120,8 +136,31 @@ static void data_load(void)
 const butler_proc_def *butler_catalog(size_t *n)
 {
 	pthread_once(&data_once, data_load);
-	*n = ndefs;
-	return defs;
+	const catalog_snap *snap = atomic_load(&current_snap);
+	*n = snap->n;
+	return snap->defs;
+}
+
+hm_err butler_catalog_sync(hm_db *db, hm_error *e)
+{
+	pthread_once(&data_once, data_load);
+	int64_t stamp;
+	hm_err err = butler_db_catalog_stamp(db, &stamp, e);
+	if (err || stamp == atomic_load(&current_snap)->stamp)
+		return err;
+	catalog_snap *snap = calloc(1, sizeof *snap);
+	if (!snap)
+		return hm_fail(e, HM_E_INTERNAL, NULL);
+	if ((err = butler_db_catalog_load(db, snap->defs, BUTLER_CATALOG_MAX, &snap->n, e))) {
+		free(snap);
+		return err;
+	}
+	snap->stamp = stamp;
+	pthread_mutex_lock(&snap_lock);
+	snap->prev = atomic_load(&current_snap);
+	atomic_store(&current_snap, snap);
+	pthread_mutex_unlock(&snap_lock);
+	return HM_OK;
 }
 
 const butler_proc_def *butler_proc_find(const char *code)
@@ -211,6 +250,8 @@ size_t butler_plan(const butler_rules *r, int64_t investment, int64_t floor_area
 	char why[300];
 	bool exempt = butler_permit_exempt(r, investment, floor_area, why, sizeof why);
 	for (size_t i = 0; i < ndef; i++) {
+		if (d[i].retired)
+			continue;
 		size_t items = d[i].per_building && nbuildings ? nbuildings : 1;
 		for (size_t k = 0; k < items && n < max; k++) {
 			butler_plan_row *row = &out[n++];
@@ -661,7 +702,7 @@ hm_err butler_building_add(const butler_ctx *c, int64_t id, const char *name, hm
 	bool exempt = butler_permit_exempt(butler_rules_get(), p->investment, p->floor_area, why, sizeof why);
 	int added = 0;
 	for (size_t i = 0; i < ndef && !err; i++) {
-		if (!d[i].per_building)
+		if (!d[i].per_building || d[i].retired)
 			continue;
 		bool exists;
 		if ((err = butler_db_proc_exists(c->db, id, d[i].code, name, &exists, e)))
@@ -988,6 +1029,54 @@ hm_err butler_visit_list(const butler_ctx *c, const butler_visit_filter *f, butl
 	return butler_db_visit_list(c->db, SCOPE_ARGS(c), f, visit, arg, total, e);
 }
 
+/* The appeal's warning for a question still waiting on it. */
+static void question_derive(const butler_ctx *c, butler_question *q)
+{
+	q->warning = hotline_warning_code(HL_WARN_NONE);
+	if (q->appeal_id && strcmp(q->status, "handed_over") == 0 && strcmp(q->appeal_status, "merged") != 0)
+		q->warning = hotline_warning_code(hotline_warning_at(c->cal, q->due_at, q->appeal_in_hours, c->now));
+}
+
+/* Hand the question over: register an appeal of channel 'butler' for the
+ * project's contact and dispatch it to the department with the butler's
+ * deadline, on the hotline's clocks. */
+static hm_err question_hand_over(const butler_ctx *c, const butler_project *p, butler_question *q, int days,
+				 hm_error *e)
+{
+	hotline_ctx hc = {c->db, c->user, c->now, c->cal};
+	hotline_appeal *a = calloc(1, sizeof *a);
+	if (!a)
+		return hm_fail(e, HM_E_INTERNAL, NULL);
+	COPY(a->channel, "butler");
+	COPY(a->kind, "consultation");
+	/* the hotline keeps a caller's name in fewer bytes than the butler's asker */
+	size_t an = strlen(q->asker);
+	if (an >= sizeof a->caller_name) {
+		free(a);
+		return hm_failf(e, HM_E_TOO_LONG, "asker", "转交热线的提出人姓名过长");
+	}
+	memcpy(a->caller_name, q->asker, an + 1);
+	COPY(a->caller_phone, p->contact_phone);
+	snprintf(a->place, sizeof a->place, "%.120s %.200s", p->town, p->name);
+	snprintf(a->content, sizeof a->content, "【项目管家转办】%.400s（%.400s）企业提出：%.6000s", p->name, p->enterprise,
+		 q->content);
+	COPY(a->category, BUTLER_HANDOVER_CATEGORY);
+	char note[200];
+	snprintf(note, sizeof note, "项目管家转办，答复期限 %d 个工作日", days);
+	hm_err err = hotline_appeal_create(&hc, a, e);
+	if (!err)
+		err = hotline_dispatch_within(&hc, a->id, q->department_id, days, note, a, e);
+	if (!err) {
+		q->appeal_id = a->id;
+		COPY(q->appeal_no, a->no);
+		q->handed_at = a->dispatched_at;
+		q->due_at = a->due;
+		q->estimated = a->estimated;
+	}
+	free(a);
+	return err;
+}
+
 hm_err butler_question_create(const butler_ctx *c, butler_question *in, int deadline_days, hm_error *e)
 {
 	butler_project *p = malloc(sizeof *p);
@@ -1000,16 +1089,25 @@ hm_err butler_question_create(const butler_ctx *c, butler_question *in, int dead
 	if ((err = butler_db_project_get(c->db, SCOPE_ARGS(c), in->project_id, p, e)))
 		goto out;
 	const butler_rules *r = butler_rules_get();
-	bool answered = in->answer[0] != '\0', handed = in->department[0] != '\0';
+	bool answered = in->answer[0] != '\0', handed = in->department_id != 0;
 	if (answered == handed) {
-		err = hm_fail(e, HM_E_BUTLER_QUESTION_HANDLING, answered ? "department" : "answer");
+		err = hm_fail(e, HM_E_BUTLER_QUESTION_HANDLING, answered ? "department_id" : "answer");
 		goto out;
 	}
 	if (!deadline_days)
 		deadline_days = r->question_deadline_default;
+	else if (!handed) {
+		err = hm_failf(e, HM_E_BUTLER_QUESTION_HANDLING, "deadline_days", "当场答复的问题不需要答复期限");
+		goto out;
+	}
 	if (handed && (deadline_days < 1 || deadline_days > r->question_deadline_max)) {
 		err = hm_failf(e, HM_E_OUT_OF_RANGE, "deadline_days", "答复期限应为 1 到 %d 个工作日",
 			       r->question_deadline_max);
+		goto out;
+	}
+	const hotline_department *dept = handed ? hotline_department_find(in->department_id) : NULL;
+	if (handed && !dept) {
+		err = hm_fail(e, HM_E_BUTLER_QUESTION_DEPARTMENT, "department_id");
 		goto out;
 	}
 	if (!in->raised_at)
@@ -1031,23 +1129,23 @@ hm_err butler_question_create(const butler_ctx *c, butler_question *in, int dead
 		COPY(in->status, "answered");
 		in->on_site = true;
 		in->answered_at = in->raised_at;
+		in->department[0] = '\0';
 	} else {
 		COPY(in->status, "handed_over");
-		/* the department's clock starts when the question is handed over */
-		in->handed_at = in->raised_at;
-		if ((err = calendar_add_workdays(c->cal, in->handed_at, deadline_days, &in->due_at, &in->estimated, e)))
+		COPY(in->department, dept->name);
+		if ((err = question_hand_over(c, p, in, deadline_days, e)))
 			goto out;
 	}
 	if ((err = butler_db_question_insert(c->db, c->user->id, c->now, in, e)))
 		goto out;
-	char detail[160];
-	snprintf(detail, sizeof detail, "{\"question_id\":%lld,\"status\":\"%s\",\"due_at\":%lld}", (long long)in->id,
-		 in->status, (long long)in->due_at);
+	char detail[200];
+	snprintf(detail, sizeof detail, "{\"question_id\":%lld,\"status\":\"%s\",\"due_at\":%lld,\"appeal_id\":%lld}",
+		 (long long)in->id, in->status, (long long)in->due_at, (long long)in->appeal_id);
 	if ((err = audit(c, "butler_question.create", "butler_project", in->project_id, NULL, NULL, detail, e)))
 		goto out;
 	err = butler_db_question_get(c->db, SCOPE_ARGS(c), in->id, in, e);
 	if (!err)
-		in->overdue = false;
+		question_derive(c, in);
 out:
 	free(p);
 	free(v);
@@ -1062,6 +1160,10 @@ hm_err butler_question_answer(const butler_ctx *c, int64_t id, const char *answe
 		return hm_fail(e, HM_E_INTERNAL, NULL);
 	if ((err = butler_db_question_get(c->db, SCOPE_ARGS(c), id, q, e)))
 		goto out;
+	if (q->appeal_id) {
+		err = hm_fail(e, HM_E_BUTLER_QUESTION_VIA_HOTLINE, NULL);
+		goto out;
+	}
 	if (strcmp(q->status, "answered") == 0) {
 		err = hm_fail(e, HM_E_BUTLER_QUESTION_ANSWERED, NULL);
 		goto out;
@@ -1073,16 +1175,380 @@ hm_err butler_question_answer(const butler_ctx *c, int64_t id, const char *answe
 		 c->now >= q->due_at ? "true" : "false");
 	if ((err = audit(c, "butler_question.answer", "butler_project", q->project_id, NULL, NULL, detail, e)))
 		goto out;
-	err = butler_db_question_get(c->db, SCOPE_ARGS(c), id, out, e);
+	if (!(err = butler_db_question_get(c->db, SCOPE_ARGS(c), id, out, e)))
+		question_derive(c, out);
 out:
 	free(q);
 	return err;
 }
 
+struct question_acc {
+	const butler_ctx *c;
+	butler_question_visit visit;
+	void *arg;
+};
+
+static void question_visit_derived(const butler_question *q, void *arg)
+{
+	struct question_acc *a = arg;
+	butler_question d = *q;
+	question_derive(a->c, &d);
+	a->visit(&d, a->arg);
+}
+
 hm_err butler_question_list(const butler_ctx *c, const butler_question_filter *f, butler_question_visit visit,
 			    void *arg, int64_t *total, hm_error *e)
 {
-	return butler_db_question_list(c->db, SCOPE_ARGS(c), c->now, f, visit, arg, total, e);
+	struct question_acc a = {c, visit, arg};
+	return butler_db_question_list(c->db, SCOPE_ARGS(c), c->now, f, question_visit_derived, &a, total, e);
+}
+
+/* ---- procedure catalogue -------------------------------------------------- */
+
+static bool code_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n < 2 || n > 31 || s[0] < 'a' || s[0] > 'z')
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+			return false;
+	return true;
+}
+
+/* "|"-separated, at least one item, none empty. */
+static bool items_ok(const char *s)
+{
+	if (!s[0] || s[0] == '|' || s[strlen(s) - 1] == '|' || strstr(s, "||"))
+		return false;
+	return true;
+}
+
+hm_err butler_catalog_check(const butler_proc_def *d, hm_error *e)
+{
+	static const char *const four[] = {"land", "engineering", "construction", "acceptance"};
+	bool stage = false;
+	for (size_t i = 0; i < 4; i++)
+		stage = stage || strcmp(d->stage, four[i]) == 0;
+	if (!stage)
+		return hm_fail(e, HM_E_BUTLER_CATALOG_STAGE, "stage");
+	if (!code_ok(d->code))
+		return hm_fail(e, HM_E_BUTLER_CATALOG_CODE, "code");
+	if (!d->name[0])
+		return hm_failf(e, HM_E_MISSING_FIELD, "name", "请填写事项名称");
+	if (!d->department[0])
+		return hm_failf(e, HM_E_MISSING_FIELD, "department", "请填写主管部门");
+	if (d->workdays < 1 || d->workdays > 365)
+		return hm_failf(e, HM_E_OUT_OF_RANGE, "time_limit_workdays", "法定或承诺时限应为 1 到 365 个工作日");
+	if (!items_ok(d->materials))
+		return hm_fail(e, HM_E_BUTLER_CATALOG_ITEM, "materials");
+	if (!items_ok(d->flow))
+		return hm_fail(e, HM_E_BUTLER_CATALOG_ITEM, "flow");
+	if (!d->source[0])
+		return hm_failf(e, HM_E_MISSING_FIELD, "source", "请填写依据（法规条款或办事指南）");
+	return HM_OK;
+}
+
+/* What the audit digests: the procedure's content and state. */
+static char *catalog_canonical(const butler_proc_def *d)
+{
+	size_t n = sizeof *d + 256;
+	char *buf = malloc(n);
+	if (buf)
+		snprintf(buf, n,
+			 "{\"id\":%lld,\"version\":%d,\"retired\":%d,\"stage\":\"%s\",\"code\":\"%s\",\"name\":\"%s\","
+			 "\"department\":\"%s\",\"workdays\":%d,\"per_building\":%d,\"materials\":\"%s\",\"flow\":\"%s\","
+			 "\"source\":\"%s\",\"check\":\"%s\"}",
+			 (long long)d->id, d->version, d->retired, d->stage, d->code, d->name, d->department, d->workdays,
+			 d->per_building, d->materials, d->flow, d->source, d->check);
+	return buf;
+}
+
+/* Record a change: the version in the history, the audit with before and
+ * after (old NULL for a new procedure). */
+static hm_err catalog_record(const butler_ctx *c, const char *action, const butler_proc_def *old,
+			     const butler_proc_def *now, hm_error *e)
+{
+	hm_err err = butler_db_catalog_history_add(c->db, now->id, action, c->user->id, c->now, e);
+	if (err)
+		return err;
+	char *before = old ? catalog_canonical(old) : NULL, *after = catalog_canonical(now);
+	char name[32], detail[160];
+	snprintf(name, sizeof name, "butler_catalog.%s", action);
+	snprintf(detail, sizeof detail, "{\"code\":\"%s\",\"version\":%d}", now->code, now->version);
+	if (!after || (old && !before))
+		err = hm_fail(e, HM_E_INTERNAL, NULL);
+	else
+		err = audit(c, name, "butler_catalog", now->id, before, after, detail, e);
+	free(before);
+	free(after);
+	return err;
+}
+
+hm_err butler_catalog_get(const butler_ctx *c, int64_t id, butler_proc_def *out, hm_error *e)
+{
+	return butler_db_catalog_get(c->db, id, out, e);
+}
+
+hm_err butler_catalog_create(const butler_ctx *c, butler_proc_def *in, hm_error *e)
+{
+	hm_err err = butler_catalog_check(in, e);
+	if (err || (err = butler_db_catalog_insert(c->db, in, c->user->id, c->now, e)))
+		return err;
+	return catalog_record(c, "create", NULL, in, e);
+}
+
+static bool same_content(const butler_proc_def *a, const butler_proc_def *b)
+{
+	return !strcmp(a->stage, b->stage) && !strcmp(a->name, b->name) && !strcmp(a->department, b->department) &&
+	       a->workdays == b->workdays && a->per_building == b->per_building && !strcmp(a->materials, b->materials) &&
+	       !strcmp(a->flow, b->flow) && !strcmp(a->source, b->source) && !strcmp(a->check, b->check);
+}
+
+hm_err butler_catalog_update(const butler_ctx *c, int64_t id, const butler_proc_def *in, butler_proc_def *out,
+			     hm_error *e)
+{
+	butler_proc_def *old = malloc(sizeof *old);
+	if (!old)
+		return hm_fail(e, HM_E_INTERNAL, NULL);
+	hm_err err = butler_db_catalog_get(c->db, id, old, e);
+	if (err)
+		goto out;
+	*out = *in;
+	/* the code is what checklist rows point at: it never changes */
+	COPY(out->code, old->code);
+	out->id = old->id;
+	out->retired = old->retired;
+	out->version = old->version;
+	if ((err = butler_catalog_check(out, e)))
+		goto out;
+	if (same_content(old, out))
+		goto out; /* nothing changed: no new version */
+	out->version = old->version + 1;
+	if ((err = butler_db_catalog_save(c->db, out, c->user->id, c->now, e)))
+		goto out;
+	err = catalog_record(c, "update", old, out, e);
+out:
+	free(old);
+	return err;
+}
+
+hm_err butler_catalog_retire(const butler_ctx *c, int64_t id, bool retire, butler_proc_def *out, hm_error *e)
+{
+	butler_proc_def *old = malloc(sizeof *old);
+	if (!old)
+		return hm_fail(e, HM_E_INTERNAL, NULL);
+	hm_err err = butler_db_catalog_get(c->db, id, old, e);
+	if (err)
+		goto out;
+	if (old->retired == retire) {
+		err = hm_failf(e, HM_E_BUTLER_CATALOG_STATE, NULL, retire ? "该事项已停用" : "该事项未停用，无需恢复");
+		goto out;
+	}
+	*out = *old;
+	out->retired = retire;
+	out->version = old->version + 1;
+	if ((err = butler_db_catalog_save(c->db, out, c->user->id, c->now, e)))
+		goto out;
+	err = catalog_record(c, retire ? "retire" : "restore", old, out, e);
+out:
+	free(old);
+	return err;
+}
+
+hm_err butler_catalog_history(const butler_ctx *c, int64_t id, butler_catalog_version_visit visit, void *arg,
+			      hm_error *e)
+{
+	butler_proc_def *d = malloc(sizeof *d);
+	if (!d)
+		return hm_fail(e, HM_E_INTERNAL, NULL);
+	hm_err err = butler_db_catalog_get(c->db, id, d, e);
+	free(d);
+	return err ? err : butler_db_catalog_history(c->db, id, visit, arg, e);
+}
+
+/* ---- visit photos --------------------------------------------------------- */
+
+const char *butler_photo_type(const void *data, size_t len)
+{
+	const char *t = filestore_sniff(data, len);
+	return t && (strcmp(t, "image/jpeg") == 0 || strcmp(t, "image/png") == 0) ? t : NULL;
+}
+
+hm_err butler_photo_upload(const butler_ctx *c, const char *data_dir, int64_t visit_id, const char *filename,
+			   const void *data, size_t len, const char *declared_type, butler_photo *out, bool *existed,
+			   hm_error *e)
+{
+	*existed = false;
+	butler_visit_rec *v = malloc(sizeof *v);
+	hm_err err;
+	if (!v)
+		return hm_fail(e, HM_E_INTERNAL, NULL);
+	/* the visit first: another team's visit is simply not there */
+	if ((err = butler_db_visit_get(c->db, SCOPE_ARGS(c), visit_id, v, e)))
+		goto out;
+	if (!filestore_filename_valid(filename)) {
+		err = hm_fail(e, HM_E_ATTACHMENT_NAME, "filename");
+		goto out;
+	}
+	/* a photo is an image: refuse a PDF before the general check accepts it */
+	if (len && !butler_photo_type(data, len)) {
+		err = hm_fail(e, HM_E_BUTLER_PHOTO_TYPE, "file");
+		goto out;
+	}
+	const char *type;
+	if ((err = filestore_check(data, len, BUTLER_PHOTO_MAX_BYTES, declared_type, &type, e)))
+		goto out;
+	memset(out, 0, sizeof *out);
+	out->visit_id = visit_id;
+	out->project_id = v->project_id;
+	COPY(out->filename, filename);
+	filestore_hash(data, len, out->hash);
+	int64_t prior;
+	if ((err = butler_db_photo_find(c->db, visit_id, out->hash, &prior, e)))
+		goto out;
+	if (prior) {
+		*existed = true;
+		err = butler_db_photo_get(c->db, SCOPE_ARGS(c), prior, out, e);
+		goto out;
+	}
+	/* the file first, then the rows that point at it */
+	if ((err = filestore_store(data_dir, out->hash, data, len, e)) ||
+	    (err = butler_db_blob_insert(c->db, out->hash, (int64_t)len, type, c->now, e)) ||
+	    (err = butler_db_photo_insert(c->db, out, c->user->id, c->now, e)))
+		goto out;
+	char detail[200];
+	snprintf(detail, sizeof detail, "{\"visit_id\":%lld,\"photo_id\":%lld,\"hash\":\"%s\"}", (long long)visit_id,
+		 (long long)out->id, out->hash);
+	if ((err = audit(c, "butler_photo.upload", "butler_project", v->project_id, NULL, NULL, detail, e)))
+		goto out;
+	err = butler_db_photo_get(c->db, SCOPE_ARGS(c), out->id, out, e);
+out:
+	free(v);
+	return err;
+}
+
+hm_err butler_photo_list(const butler_ctx *c, int64_t visit_id, butler_photo_visit visit, void *arg, hm_error *e)
+{
+	butler_visit_rec *v = malloc(sizeof *v);
+	if (!v)
+		return hm_fail(e, HM_E_INTERNAL, NULL);
+	hm_err err = butler_db_visit_get(c->db, SCOPE_ARGS(c), visit_id, v, e);
+	free(v);
+	return err ? err : butler_db_photo_list(c->db, visit_id, visit, arg, e);
+}
+
+hm_err butler_photo_download(const butler_ctx *c, const char *data_dir, int64_t id, butler_photo *out, char **data,
+			     hm_error *e)
+{
+	*data = NULL;
+	hm_err err = butler_db_photo_get(c->db, SCOPE_ARGS(c), id, out, e);
+	if (err || (err = filestore_read(data_dir, out->hash, (size_t)out->size, data, e)))
+		return err;
+	char detail[96];
+	snprintf(detail, sizeof detail, "{\"photo_id\":%lld,\"visit_id\":%lld}", (long long)id, (long long)out->visit_id);
+	if ((err = audit(c, "butler_photo.download", "butler_project", out->project_id, NULL, NULL, detail, e))) {
+		free(*data);
+		*data = NULL;
+	}
+	return err;
+}
+
+/* ---- progress ledger ------------------------------------------------------ */
+
+/* What the audit digests: the row's fields, not who wrote them. */
+static void ledger_canonical(const butler_ledger_row *l, char *buf, size_t n)
+{
+	snprintf(buf, n,
+		 "{\"id\":%lld,\"project_id\":%lld,\"approval\":\"%s\",\"department\":\"%s\",\"progress\":\"%s\","
+		 "\"problems\":\"%s\",\"measures\":\"%s\"}",
+		 (long long)l->id, (long long)l->project_id, l->approval, l->department, l->progress, l->problems,
+		 l->measures);
+}
+
+#define LEDGER_TEXT (sizeof(((butler_ledger_row *)0)->approval) * 2 + 3 * sizeof(((butler_ledger_row *)0)->progress) + 256)
+
+bool butler_ledger_merge(const butler_ledger_row *old, const butler_ledger_change *ch, butler_ledger_row *out,
+			 bool *progress, bool *problems, bool *measures)
+{
+	*out = *old;
+	if (ch->approval)
+		COPY(out->approval, ch->approval);
+	if (ch->department)
+		COPY(out->department, ch->department);
+	if (ch->progress)
+		COPY(out->progress, ch->progress);
+	if (ch->problems)
+		COPY(out->problems, ch->problems);
+	if (ch->measures)
+		COPY(out->measures, ch->measures);
+	/* a field re-sent unchanged keeps its author: the ledger says who
+	 * really wrote each text */
+	*progress = strcmp(out->progress, old->progress) != 0;
+	*problems = strcmp(out->problems, old->problems) != 0;
+	*measures = strcmp(out->measures, old->measures) != 0;
+	return *progress || *problems || *measures || strcmp(out->approval, old->approval) != 0 ||
+	       strcmp(out->department, old->department) != 0;
+}
+
+hm_err butler_ledger_add(const butler_ctx *c, butler_ledger_row *in, hm_error *e)
+{
+	butler_project *p = malloc(sizeof *p);
+	char *text = malloc(LEDGER_TEXT);
+	hm_err err;
+	if (!p || !text) {
+		err = hm_fail(e, HM_E_INTERNAL, NULL);
+		goto out;
+	}
+	if ((err = butler_db_project_get(c->db, SCOPE_ARGS(c), in->project_id, p, e)) ||
+	    (err = butler_db_ledger_insert(c->db, c->user->id, c->now, in, e)) ||
+	    (err = butler_db_ledger_get(c->db, SCOPE_ARGS(c), in->id, in, e)))
+		goto out;
+	ledger_canonical(in, text, LEDGER_TEXT);
+	char detail[64];
+	snprintf(detail, sizeof detail, "{\"ledger_id\":%lld}", (long long)in->id);
+	err = audit(c, "butler_ledger.create", "butler_project", in->project_id, NULL, text, detail, e);
+out:
+	free(p);
+	free(text);
+	return err;
+}
+
+hm_err butler_ledger_update(const butler_ctx *c, int64_t id, const butler_ledger_change *ch, butler_ledger_row *out,
+			    hm_error *e)
+{
+	butler_ledger_row *old = malloc(sizeof *old);
+	char *before = malloc(LEDGER_TEXT), *after = malloc(LEDGER_TEXT);
+	hm_err err;
+	if (!old || !before || !after) {
+		err = hm_fail(e, HM_E_INTERNAL, NULL);
+		goto out;
+	}
+	if ((err = butler_db_ledger_get(c->db, SCOPE_ARGS(c), id, old, e)))
+		goto out;
+	bool progress, problems, measures;
+	if (!butler_ledger_merge(old, ch, out, &progress, &problems, &measures))
+		goto out; /* nothing changed: nothing to save or audit */
+	if ((err = butler_db_ledger_save(c->db, c->user->id, c->now, out, progress, problems, measures, e)) ||
+	    (err = butler_db_ledger_get(c->db, SCOPE_ARGS(c), id, out, e)))
+		goto out;
+	ledger_canonical(old, before, LEDGER_TEXT);
+	ledger_canonical(out, after, LEDGER_TEXT);
+	char detail[160];
+	snprintf(detail, sizeof detail, "{\"ledger_id\":%lld,\"progress\":%s,\"problems\":%s,\"measures\":%s}",
+		 (long long)id, progress ? "true" : "false", problems ? "true" : "false", measures ? "true" : "false");
+	err = audit(c, "butler_ledger.update", "butler_project", old->project_id, before, after, detail, e);
+out:
+	free(old);
+	free(before);
+	free(after);
+	return err;
+}
+
+hm_err butler_ledger_list(const butler_ctx *c, const butler_ledger_filter *f, butler_ledger_visit visit, void *arg,
+			  int64_t *total, hm_error *e)
+{
+	return butler_db_ledger_list(c->db, SCOPE_ARGS(c), f, visit, arg, total, e);
 }
 
 /* ---- stats ---------------------------------------------------------------- */

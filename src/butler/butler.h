@@ -36,6 +36,9 @@
 
 /* One procedure of the catalogue. */
 typedef struct butler_proc_def {
+	int64_t id;              /* butler_catalog row, 0 before the database is read */
+	int version;             /* 1 = as seeded or created; each change adds one */
+	bool retired;            /* no longer given to new checklists */
 	char stage[16];          /* land, engineering, construction, acceptance */
 	char code[32];
 	char name[96];
@@ -48,10 +51,17 @@ typedef struct butler_proc_def {
 	char check[384];         /* what is not yet confirmed locally (待确认) */
 } butler_proc_def;
 
-/* The catalogue, in order; n gets the count. Static, parsed once. */
+/* The catalogue, in order, retired procedures included; n gets the count.
+ * Borrowed: a snapshot that stays valid for the life of the process. Until
+ * butler_catalog_sync has read the database it is data/butler_procedures.tsv
+ * (the seed of migration 0016). */
 const butler_proc_def *butler_catalog(size_t *n);
-/* Procedure by code, or NULL. Borrowed, static. */
+/* Procedure by code (retired ones too), or NULL. Borrowed as above. */
 const butler_proc_def *butler_proc_find(const char *code);
+/* Bring the snapshot up to date with the database's catalogue (a cheap
+ * check when nothing changed). Safe from any thread. */
+hm_err butler_catalog_sync(hm_db *db, hm_error *e);
+#define BUTLER_CATALOG_MAX 64
 /* Chinese name of a stage code, or the code. */
 const char *butler_stage_name(const char *stage);
 /* Chinese name of a procedure status, project level or delivery method. */
@@ -61,6 +71,20 @@ const char *butler_method_name(const char *method);
 bool butler_stage_valid(const char *stage);   /* also accepts "completed" */
 bool butler_level_valid(const char *level);
 bool butler_method_valid(const char *method);
+
+/* Check a procedure as the bureau writes it: stage (one of the four), code
+ * (lower-case letters, digits, _; 2–31), name, department, source present,
+ * time limit 1–365 working days, at least one material and one flow step
+ * ("|"-separated, none empty). Pure; field and code in e. */
+hm_err butler_catalog_check(const butler_proc_def *d, hm_error *e);
+/* One version of a procedure, as it was after a change. */
+typedef struct butler_catalog_version {
+	butler_proc_def def;
+	char action[12];         /* seed, create, update, retire, restore */
+	char changed_by[64];     /* "" for the seed */
+	int64_t changed_at;
+} butler_catalog_version;
+typedef void (*butler_catalog_version_visit)(const butler_catalog_version *v, void *arg);
 
 /* Parameters of data/butler_rules.tsv. */
 typedef struct butler_rules {
@@ -316,6 +340,7 @@ typedef struct butler_visit_rec {
 	char notes[8004];
 	char created_by[64];
 	int64_t created_at;
+	int64_t photos;              /* photos filed for it */
 } butler_visit_rec;
 hm_err butler_visit_create(const butler_ctx *c, butler_visit_rec *in, hm_error *e);
 typedef struct butler_visit_filter {
@@ -336,19 +361,34 @@ typedef struct butler_question {
 	int64_t raised_at;
 	char asker[132];
 	char content[8004];
-	char status[16];             /* handed_over, answered */
-	char department[404];
-	int64_t handed_at, due_at;
+	char status[16];             /* handed_over, answered (derived from the appeal when there is one) */
+	char department[404];        /* the department's name (free text in rows from before issue 8) */
+	int64_t department_id;       /* hotline department (data/hotline_departments.tsv), 0 = old row */
+	int64_t handed_at, due_at;   /* due_at: the appeal's reply due when there is one */
 	bool estimated;
-	char answer[8004];
+	char answer[8004];           /* the department's approved reply when handed through the hotline */
 	bool on_site;
 	int64_t answered_at;
+	int64_t appeal_id;           /* hotline appeal carrying the hand-over, 0 = none */
+	char appeal_no[24];
+	char appeal_status[20];
+	int64_t appeal_sign_due;
+	bool appeal_in_hours;
 	/* derived at c->now */
 	bool overdue;
+	const char *warning;         /* the appeal's warning: "none", "yellow", "red" (static) */
 } butler_question;
+/* The hotline category a hand-over is filed under (其他政务事项·其他). */
+#define BUTLER_HANDOVER_CATEGORY "gov.other"
 /* Record a question: answered on the spot (answer given), or handed to a
- * department with a deadline of deadline_days working days. */
+ * hotline department (in->department_id) through the hotline: an appeal of
+ * channel 'butler' is registered and dispatched with a reply period of
+ * deadline_days working days (0 = data/butler_rules.tsv's default); the
+ * question keeps the appeal's id. */
 hm_err butler_question_create(const butler_ctx *c, butler_question *in, int deadline_days, hm_error *e);
+/* Record the department's answer to a question handed over before issue 8
+ * (one handed through the hotline is answered there:
+ * HM_E_BUTLER_QUESTION_VIA_HOTLINE). */
 hm_err butler_question_answer(const butler_ctx *c, int64_t id, const char *answer, butler_question *out, hm_error *e);
 typedef struct butler_question_filter {
 	int64_t project_id, team_id;
@@ -360,6 +400,95 @@ typedef struct butler_question_filter {
 typedef void (*butler_question_visit)(const butler_question *q, void *arg);
 hm_err butler_question_list(const butler_ctx *c, const butler_question_filter *f, butler_question_visit visit,
 			    void *arg, int64_t *total, hm_error *e);
+
+/* The bureau edits the catalogue (butler:catalog:manage). Every change is
+ * a new version in the history and an audit record (entity butler_catalog)
+ * with the procedure before and after. Checklists already made keep their
+ * rows; new checklists and notices read the catalogue as it is then. */
+hm_err butler_catalog_get(const butler_ctx *c, int64_t id, butler_proc_def *out, hm_error *e);
+/* in->id and in->version are set. */
+hm_err butler_catalog_create(const butler_ctx *c, butler_proc_def *in, hm_error *e);
+/* Replace every field but the code; nothing changed = no new version. */
+hm_err butler_catalog_update(const butler_ctx *c, int64_t id, const butler_proc_def *in, butler_proc_def *out,
+			     hm_error *e);
+/* Retire (retire = true) or bring back a procedure. */
+hm_err butler_catalog_retire(const butler_ctx *c, int64_t id, bool retire, butler_proc_def *out, hm_error *e);
+/* Every version of a procedure, oldest first. */
+hm_err butler_catalog_history(const butler_ctx *c, int64_t id, butler_catalog_version_visit visit, void *arg,
+			      hm_error *e);
+
+/* A photo of a site visit. */
+typedef struct butler_photo {
+	int64_t id, visit_id, project_id;
+	char hash[65];
+	char filename[404];
+	char content_type[24];       /* image/jpeg or image/png, from the bytes */
+	int64_t size;
+	char uploaded_by[64];
+	int64_t uploaded_at;
+} butler_photo;
+/* The type of a visit photo from its first bytes: "image/jpeg" or
+ * "image/png"; NULL for anything else (a PDF included). Pure. */
+const char *butler_photo_type(const void *data, size_t len);
+/* Largest photo accepted (the server's body limit applies first). */
+#define BUTLER_PHOTO_MAX_BYTES (10 * 1024 * 1024)
+/* File a photo for a visit in scope: JPEG or PNG by its bytes (declared
+ * type, when given, must agree), stored once per content under data_dir
+ * (the fund's content-addressed store). The same bytes again for the same
+ * visit give back the first photo with *existed = true. Audited on the
+ * project. */
+hm_err butler_photo_upload(const butler_ctx *c, const char *data_dir, int64_t visit_id, const char *filename,
+			   const void *data, size_t len, const char *declared_type, butler_photo *out, bool *existed,
+			   hm_error *e);
+typedef void (*butler_photo_visit)(const butler_photo *ph, void *arg);
+/* The photos of a visit in scope, in upload order. */
+hm_err butler_photo_list(const butler_ctx *c, int64_t visit_id, butler_photo_visit visit, void *arg, hm_error *e);
+/* One photo with its bytes (*data new, free()), checked against its hash;
+ * audited as butler_photo.download on the project. */
+hm_err butler_photo_download(const butler_ctx *c, const char *data_dir, int64_t id, butler_photo *out, char **data,
+			     hm_error *e);
+
+/* One row of the approval progress ledger (审批进度台账): a main approval a
+ * project needs before it starts. Progress, problems and measures are
+ * separate fields, each with who wrote it last and when. */
+typedef struct butler_ledger_row {
+	int64_t id, project_id;
+	char project_name[404];
+	int64_t team_id;
+	char team_name[128];
+	char approval[404];          /* 审批事项 */
+	char department[404];        /* 责任单位 */
+	char progress[2004];         /* 进展情况 */
+	char problems[2004];         /* 存在问题 */
+	char measures[2004];         /* 采取措施 */
+	char progress_by[64], problems_by[64], measures_by[64]; /* display names, "" = never written */
+	int64_t progress_at, problems_at, measures_at;         /* 0 = never written */
+	int64_t created_at, updated_at;
+} butler_ledger_row;
+/* Add a row to a project's ledger (in->project_id, approval, department and
+ * any of the three texts). in gets the saved row. */
+hm_err butler_ledger_add(const butler_ctx *c, butler_ledger_row *in, hm_error *e);
+typedef struct butler_ledger_change {
+	const char *approval, *department, *progress, *problems, *measures; /* NULL = keep */
+} butler_ledger_change;
+/* Apply a change to a ledger row (pure): out = old with the given fields
+ * replaced; *progress, *problems, *measures tell which of the three texts
+ * really changed (those get a new who/when). Returns whether anything at
+ * all changed. */
+bool butler_ledger_merge(const butler_ledger_row *old, const butler_ledger_change *ch, butler_ledger_row *out,
+			 bool *progress, bool *problems, bool *measures);
+/* Change a row; only the fields that really change get a new who/when.
+ * out gets the row after. */
+hm_err butler_ledger_update(const butler_ctx *c, int64_t id, const butler_ledger_change *ch, butler_ledger_row *out,
+			    hm_error *e);
+typedef struct butler_ledger_filter {
+	int64_t project_id, team_id;
+	int page, page_size;
+} butler_ledger_filter;
+typedef void (*butler_ledger_visit)(const butler_ledger_row *l, void *arg);
+/* Rows in scope, by project then in the order they were added. */
+hm_err butler_ledger_list(const butler_ctx *c, const butler_ledger_filter *f, butler_ledger_visit visit, void *arg,
+			  int64_t *total, hm_error *e);
 
 /* Dashboard figures within the caller's scope. */
 typedef struct butler_count {

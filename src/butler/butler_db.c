@@ -6,6 +6,7 @@
 #include "butler/butler_db.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src))
@@ -780,7 +781,8 @@ hm_err butler_db_visit_insert(hm_db *db, int64_t user_id, int64_t now, butler_vi
 
 #define VISIT_COLS                                                                                             \
 	"v.id, v.project_id, p.name, coalesce(v.team_id, 0), coalesce(t.name, ''), v.visited_on, v.staff,"       \
-	" v.people_met, v.notes, coalesce(u.display_name, ''), v.created_at"
+	" v.people_met, v.notes, coalesce(u.display_name, ''), v.created_at,"                                     \
+	" (SELECT count(*) FROM butler_visit_photos ph WHERE ph.visit_id = v.id)"
 #define VISIT_FROM                                                                                             \
 	" FROM butler_visits v JOIN butler_projects p ON p.id = v.project_id"                                     \
 	" LEFT JOIN butler_teams t ON t.id = v.team_id LEFT JOIN users u ON u.id = v.created_by"
@@ -799,6 +801,7 @@ static void visit_row(hm_stmt *st, butler_visit_rec *v)
 	COPY(v->notes, db_col_text(st, 8));
 	COPY(v->created_by, db_col_text(st, 9));
 	v->created_at = db_col_int(st, 10);
+	v->photos = db_col_int(st, 11);
 }
 
 hm_err butler_db_visit_get(hm_db *db, const char *district, int64_t butler, int64_t id, butler_visit_rec *out,
@@ -860,8 +863,8 @@ hm_err butler_db_question_insert(hm_db *db, int64_t user_id, int64_t now, butler
 	hm_stmt *st = db_stmt(db,
 			      "INSERT INTO butler_questions (project_id, team_id, visit_id, raised_at, asker, content, status,"
 			      " department, handed_at, due_at, estimated_due, answer, answered_on_site, answered_at,"
-			      " created_by, created_at)"
-			      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+			      " created_by, created_at, department_id, appeal_id, appeal_no)"
+			      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
 			      e);
 	if (!st)
 		return e->err;
@@ -881,18 +884,41 @@ hm_err butler_db_question_insert(hm_db *db, int64_t user_id, int64_t now, butler
 	db_bind_int_or_null(st, 14, q->answered_at);
 	db_bind_int_or_null(st, 15, user_id);
 	db_bind_int(st, 16, now);
+	db_bind_int_or_null(st, 17, q->department_id);
+	db_bind_int_or_null(st, 18, q->appeal_id);
+	db_bind_text(st, 19, q->appeal_no);
 	hm_err err = db_exec_stmt(st, e);
 	if (!err)
 		q->id = db_last_id(db);
 	return err;
 }
 
+/* A question as its reader sees it. One handed over through the hotline
+ * (appeal_id) is answered once its appeal's reply has been approved: status
+ * replied or closed (a reply still waiting for the department head's review
+ * is not an answer); the department's reply is the answer, the appeal's due
+ * the deadline. Derived here rather than copied back, so the hotline's code
+ * needs no hook into the butler's tables. */
+#define QUESTIONS                                                                                              \
+	" (SELECT q0.id, q0.project_id, q0.team_id, q0.visit_id, q0.raised_at, q0.asker, q0.content,"             \
+	" CASE WHEN q0.appeal_id IS NULL THEN q0.status WHEN ha.status IN ('replied', 'closed') THEN 'answered'"  \
+	" ELSE 'handed_over' END AS status, q0.department, q0.department_id, q0.handed_at,"                       \
+	" CASE WHEN q0.appeal_id IS NULL THEN q0.due_at ELSE ha.due END AS due_at,"                               \
+	" CASE WHEN q0.appeal_id IS NULL THEN q0.estimated_due ELSE ha.estimated_due END AS estimated_due,"        \
+	" CASE WHEN q0.appeal_id IS NULL THEN q0.answer WHEN ha.status IN ('replied', 'closed') THEN ha.reply"    \
+	" ELSE '' END AS answer, q0.answered_on_site,"                                                             \
+	" CASE WHEN q0.appeal_id IS NULL THEN q0.answered_at WHEN ha.status IN ('replied', 'closed')"             \
+	" THEN ha.replied_at END AS answered_at, q0.appeal_id, q0.appeal_no, coalesce(ha.status, '') AS appeal_status," \
+	" ha.sign_due AS appeal_sign_due, coalesce(ha.due_in_hours, 0) AS appeal_in_hours"                          \
+	" FROM butler_questions q0 LEFT JOIN hotline_appeals ha ON ha.id = q0.appeal_id) q"
+
 #define QUESTION_COLS                                                                                          \
 	"q.id, q.project_id, p.name, coalesce(q.team_id, 0), coalesce(t.name, ''), coalesce(q.visit_id, 0),"      \
 	" q.raised_at, q.asker, q.content, q.status, q.department, coalesce(q.handed_at, 0), coalesce(q.due_at, 0)," \
-	" q.estimated_due, q.answer, q.answered_on_site, coalesce(q.answered_at, 0)"
+	" q.estimated_due, q.answer, q.answered_on_site, coalesce(q.answered_at, 0), coalesce(q.department_id, 0),"  \
+	" coalesce(q.appeal_id, 0), q.appeal_no, q.appeal_status, coalesce(q.appeal_sign_due, 0), q.appeal_in_hours"
 #define QUESTION_FROM                                                                                          \
-	" FROM butler_questions q JOIN butler_projects p ON p.id = q.project_id"                                  \
+	" FROM" QUESTIONS " JOIN butler_projects p ON p.id = q.project_id"                                        \
 	" LEFT JOIN butler_teams t ON t.id = q.team_id"
 
 static void question_row(hm_stmt *st, butler_question *q)
@@ -915,6 +941,12 @@ static void question_row(hm_stmt *st, butler_question *q)
 	COPY(q->answer, db_col_text(st, 14));
 	q->on_site = db_col_int(st, 15);
 	q->answered_at = db_col_int(st, 16);
+	q->department_id = db_col_int(st, 17);
+	q->appeal_id = db_col_int(st, 18);
+	COPY(q->appeal_no, db_col_text(st, 19));
+	COPY(q->appeal_status, db_col_text(st, 20));
+	q->appeal_sign_due = db_col_int(st, 21);
+	q->appeal_in_hours = db_col_int(st, 22);
 }
 
 hm_err butler_db_question_get(hm_db *db, const char *district, int64_t butler, int64_t id, butler_question *out,
@@ -935,7 +967,7 @@ hm_err butler_db_question_answer(hm_db *db, int64_t id, const char *answer, int6
 {
 	hm_stmt *st = db_stmt(db,
 			      "UPDATE butler_questions SET status = 'answered', answer = $1, answered_at = $2"
-			      " WHERE id = $3 AND status = 'handed_over'",
+			      " WHERE id = $3 AND status = 'handed_over' AND appeal_id IS NULL",
 			      e);
 	if (!st)
 		return e->err;
@@ -988,6 +1020,417 @@ hm_err butler_db_question_list(hm_db *db, const char *district, int64_t butler, 
 		butler_question q;
 		question_row(st, &q);
 		visit(&q, arg);
+	}
+	return rc == DB_DONE ? HM_OK : db_error(db, e);
+}
+
+/* ---- procedure catalogue ------------------------------------------------ */
+
+hm_err butler_db_catalog_stamp(hm_db *db, int64_t *stamp, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db, "SELECT coalesce(max(id), 0) FROM butler_catalog_history", e);
+	if (!st)
+		return e->err;
+	return step_total(db, st, stamp, e);
+}
+
+#define CATALOG_COLS                                                                                           \
+	"c.id, c.version, c.retired, c.stage, c.code, c.name, c.department, c.workdays, c.per_building,"          \
+	" c.materials, c.flow, c.source, c.check_note"
+/* the four stages in their legal order, then the bureau's order within one */
+#define CATALOG_ORDER                                                                                          \
+	" ORDER BY CASE c.stage WHEN 'land' THEN 1 WHEN 'engineering' THEN 2 WHEN 'construction' THEN 3 ELSE 4 END," \
+	" c.position, c.id"
+
+static void catalog_row(hm_stmt *st, int col, butler_proc_def *d)
+{
+	memset(d, 0, sizeof *d);
+	d->id = db_col_int(st, col + 0);
+	d->version = (int)db_col_int(st, col + 1);
+	d->retired = db_col_int(st, col + 2);
+	COPY(d->stage, db_col_text(st, col + 3));
+	COPY(d->code, db_col_text(st, col + 4));
+	COPY(d->name, db_col_text(st, col + 5));
+	COPY(d->department, db_col_text(st, col + 6));
+	d->workdays = (int)db_col_int(st, col + 7);
+	d->per_building = db_col_int(st, col + 8);
+	COPY(d->materials, db_col_text(st, col + 9));
+	COPY(d->flow, db_col_text(st, col + 10));
+	COPY(d->source, db_col_text(st, col + 11));
+	COPY(d->check, db_col_text(st, col + 12));
+}
+
+hm_err butler_db_catalog_load(hm_db *db, butler_proc_def *out, size_t max, size_t *n, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db, "SELECT " CATALOG_COLS " FROM butler_catalog c" CATALOG_ORDER, e);
+	if (!st)
+		return e->err;
+	int rc;
+	*n = 0;
+	while ((rc = db_step(st)) == DB_ROW)
+		if (*n < max)
+			catalog_row(st, 0, &out[(*n)++]);
+	return rc == DB_DONE ? HM_OK : db_error(db, e);
+}
+
+hm_err butler_db_catalog_get(hm_db *db, int64_t id, butler_proc_def *out, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db, "SELECT " CATALOG_COLS " FROM butler_catalog c WHERE c.id = $1", e);
+	if (!st)
+		return e->err;
+	db_bind_int(st, 1, id);
+	hm_err err = db_row(st, HM_E_BUTLER_CATALOG_NOT_FOUND, "id", e);
+	if (!err)
+		catalog_row(st, 0, out);
+	return err;
+}
+
+hm_err butler_db_catalog_insert(hm_db *db, butler_proc_def *d, int64_t user_id, int64_t now, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db,
+			      "INSERT INTO butler_catalog (code, position, version, stage, name, department, workdays,"
+			      " per_building, materials, flow, source, check_note, retired, updated_by, updated_at)"
+			      " SELECT $1, coalesce(max(position), 0) + 10, 1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12"
+			      " FROM butler_catalog",
+			      e);
+	if (!st)
+		return e->err;
+	db_bind_text(st, 1, d->code);
+	db_bind_text(st, 2, d->stage);
+	db_bind_text(st, 3, d->name);
+	db_bind_text(st, 4, d->department);
+	db_bind_int(st, 5, d->workdays);
+	db_bind_int(st, 6, d->per_building);
+	db_bind_text(st, 7, d->materials);
+	db_bind_text(st, 8, d->flow);
+	db_bind_text(st, 9, d->source);
+	db_bind_text(st, 10, d->check);
+	db_bind_int_or_null(st, 11, user_id);
+	db_bind_int(st, 12, now);
+	int rc = db_step(st);
+	if (rc == DB_CONSTRAINT)
+		return hm_fail(e, HM_E_BUTLER_CATALOG_DUP, "code");
+	if (rc != DB_DONE)
+		return db_error(db, e);
+	d->id = db_last_id(db);
+	d->version = 1;
+	d->retired = false;
+	return HM_OK;
+}
+
+hm_err butler_db_catalog_save(hm_db *db, const butler_proc_def *d, int64_t user_id, int64_t now, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db,
+			      "UPDATE butler_catalog SET version = $1, stage = $2, name = $3, department = $4, workdays = $5,"
+			      " per_building = $6, materials = $7, flow = $8, source = $9, check_note = $10, retired = $11,"
+			      " updated_by = $12, updated_at = $13 WHERE id = $14",
+			      e);
+	if (!st)
+		return e->err;
+	db_bind_int(st, 1, d->version);
+	db_bind_text(st, 2, d->stage);
+	db_bind_text(st, 3, d->name);
+	db_bind_text(st, 4, d->department);
+	db_bind_int(st, 5, d->workdays);
+	db_bind_int(st, 6, d->per_building);
+	db_bind_text(st, 7, d->materials);
+	db_bind_text(st, 8, d->flow);
+	db_bind_text(st, 9, d->source);
+	db_bind_text(st, 10, d->check);
+	db_bind_int(st, 11, d->retired);
+	db_bind_int_or_null(st, 12, user_id);
+	db_bind_int(st, 13, now);
+	db_bind_int(st, 14, d->id);
+	return db_exec_stmt(st, e);
+}
+
+hm_err butler_db_catalog_history_add(hm_db *db, int64_t id, const char *action, int64_t user_id, int64_t now,
+				     hm_error *e)
+{
+	hm_stmt *st = db_stmt(db,
+			      "INSERT INTO butler_catalog_history (catalog_id, version, action, stage, name, department,"
+			      " workdays, per_building, materials, flow, source, check_note, retired, changed_by, changed_at)"
+			      " SELECT id, version, $1, stage, name, department, workdays, per_building, materials, flow,"
+			      " source, check_note, retired, $2, $3 FROM butler_catalog WHERE id = $4",
+			      e);
+	if (!st)
+		return e->err;
+	db_bind_text(st, 1, action);
+	db_bind_int_or_null(st, 2, user_id);
+	db_bind_int(st, 3, now);
+	db_bind_int(st, 4, id);
+	return db_exec_stmt(st, e);
+}
+
+hm_err butler_db_catalog_history(hm_db *db, int64_t id, butler_catalog_version_visit visit, void *arg, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db,
+			      "SELECT h.catalog_id, h.version, h.retired, h.stage, c.code, h.name, h.department, h.workdays,"
+			      " h.per_building, h.materials, h.flow, h.source, h.check_note, h.action,"
+			      " coalesce(u.display_name, ''), h.changed_at FROM butler_catalog_history h"
+			      " JOIN butler_catalog c ON c.id = h.catalog_id LEFT JOIN users u ON u.id = h.changed_by"
+			      " WHERE h.catalog_id = $1 ORDER BY h.version",
+			      e);
+	if (!st)
+		return e->err;
+	db_bind_int(st, 1, id);
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		butler_catalog_version *v = malloc(sizeof *v);
+		if (!v)
+			return hm_fail(e, HM_E_INTERNAL, NULL);
+		catalog_row(st, 0, &v->def);
+		COPY(v->action, db_col_text(st, 13));
+		COPY(v->changed_by, db_col_text(st, 14));
+		v->changed_at = db_col_int(st, 15);
+		visit(v, arg);
+		free(v);
+	}
+	return rc == DB_DONE ? HM_OK : db_error(db, e);
+}
+
+/* ---- visit photos ------------------------------------------------------- */
+
+hm_err butler_db_blob_insert(hm_db *db, const char *hash, int64_t size, const char *type, int64_t now, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db,
+			      "INSERT INTO attachment_blobs (hash, size, content_type, created_at) VALUES ($1, $2, $3, $4)"
+			      " ON CONFLICT (hash) DO NOTHING",
+			      e);
+	if (!st)
+		return e->err;
+	db_bind_text(st, 1, hash);
+	db_bind_int(st, 2, size);
+	db_bind_text(st, 3, type);
+	db_bind_int(st, 4, now);
+	return db_exec_stmt(st, e);
+}
+
+hm_err butler_db_photo_find(hm_db *db, int64_t visit_id, const char *hash, int64_t *id, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db, "SELECT id FROM butler_visit_photos WHERE visit_id = $1 AND hash = $2", e);
+	if (!st)
+		return e->err;
+	db_bind_int(st, 1, visit_id);
+	db_bind_text(st, 2, hash);
+	int rc = db_step(st);
+	*id = rc == DB_ROW ? db_col_int(st, 0) : 0;
+	return rc == DB_ROW || rc == DB_DONE ? HM_OK : db_error(db, e);
+}
+
+hm_err butler_db_photo_insert(hm_db *db, butler_photo *ph, int64_t user_id, int64_t now, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db,
+			      "INSERT INTO butler_visit_photos (visit_id, hash, filename, uploaded_by, uploaded_at)"
+			      " VALUES ($1, $2, $3, $4, $5)",
+			      e);
+	if (!st)
+		return e->err;
+	db_bind_int(st, 1, ph->visit_id);
+	db_bind_text(st, 2, ph->hash);
+	db_bind_text(st, 3, ph->filename);
+	db_bind_int_or_null(st, 4, user_id);
+	db_bind_int(st, 5, now);
+	hm_err err = db_exec_stmt(st, e);
+	if (!err)
+		ph->id = db_last_id(db);
+	return err;
+}
+
+#define PHOTO_COLS                                                                                             \
+	"ph.id, ph.visit_id, v.project_id, ph.hash, ph.filename, b.content_type, b.size,"                         \
+	" coalesce(u.display_name, ''), ph.uploaded_at"
+#define PHOTO_FROM                                                                                             \
+	" FROM butler_visit_photos ph JOIN attachment_blobs b ON b.hash = ph.hash"                               \
+	" JOIN butler_visits v ON v.id = ph.visit_id JOIN butler_projects p ON p.id = v.project_id"              \
+	" LEFT JOIN users u ON u.id = ph.uploaded_by"
+
+static void photo_row(hm_stmt *st, butler_photo *ph)
+{
+	memset(ph, 0, sizeof *ph);
+	ph->id = db_col_int(st, 0);
+	ph->visit_id = db_col_int(st, 1);
+	ph->project_id = db_col_int(st, 2);
+	COPY(ph->hash, db_col_text(st, 3));
+	COPY(ph->filename, db_col_text(st, 4));
+	COPY(ph->content_type, db_col_text(st, 5));
+	ph->size = db_col_int(st, 6);
+	COPY(ph->uploaded_by, db_col_text(st, 7));
+	ph->uploaded_at = db_col_int(st, 8);
+}
+
+hm_err butler_db_photo_get(hm_db *db, const char *district, int64_t butler, int64_t id, butler_photo *out,
+			   hm_error *e)
+{
+	hm_stmt *st = db_stmt(db, "SELECT " PHOTO_COLS PHOTO_FROM " WHERE" SCOPE " AND ph.id = $3", e);
+	if (!st)
+		return e->err;
+	bind_scope(st, district, butler);
+	db_bind_int(st, 3, id);
+	hm_err err = db_row(st, HM_E_BUTLER_PHOTO_NOT_FOUND, "id", e);
+	if (!err)
+		photo_row(st, out);
+	return err;
+}
+
+hm_err butler_db_photo_list(hm_db *db, int64_t visit_id, butler_photo_visit visit, void *arg, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db, "SELECT " PHOTO_COLS PHOTO_FROM " WHERE ph.visit_id = $1 ORDER BY ph.id", e);
+	if (!st)
+		return e->err;
+	db_bind_int(st, 1, visit_id);
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		butler_photo ph;
+		photo_row(st, &ph);
+		visit(&ph, arg);
+	}
+	return rc == DB_DONE ? HM_OK : db_error(db, e);
+}
+
+/* ---- progress ledger ---------------------------------------------------- */
+
+hm_err butler_db_ledger_insert(hm_db *db, int64_t user_id, int64_t now, butler_ledger_row *l, hm_error *e)
+{
+	/* a text given at creation is written by its creator, then */
+	hm_stmt *st = db_stmt(db,
+			      "INSERT INTO butler_ledger (project_id, approval, department, progress, progress_by,"
+			      " progress_at, problems, problems_by, problems_at, measures, measures_by, measures_at,"
+			      " created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, CASE WHEN $4 = '' THEN NULL"
+			      " ELSE $5 END, CASE WHEN $4 = '' THEN NULL ELSE $6 END, $7, CASE WHEN $7 = '' THEN NULL ELSE $5"
+			      " END, CASE WHEN $7 = '' THEN NULL ELSE $6 END, $8, CASE WHEN $8 = '' THEN NULL ELSE $5 END,"
+			      " CASE WHEN $8 = '' THEN NULL ELSE $6 END, $5, $6, $6)",
+			      e);
+	if (!st)
+		return e->err;
+	db_bind_int(st, 1, l->project_id);
+	db_bind_text(st, 2, l->approval);
+	db_bind_text(st, 3, l->department);
+	db_bind_text(st, 4, l->progress);
+	db_bind_int_or_null(st, 5, user_id);
+	db_bind_int(st, 6, now);
+	db_bind_text(st, 7, l->problems);
+	db_bind_text(st, 8, l->measures);
+	int rc = db_step(st);
+	if (rc == DB_CONSTRAINT)
+		return hm_fail(e, HM_E_BUTLER_LEDGER_DUP, "approval");
+	if (rc != DB_DONE)
+		return db_error(db, e);
+	l->id = db_last_id(db);
+	return HM_OK;
+}
+
+#define LEDGER_COLS                                                                                            \
+	"l.id, l.project_id, p.name, coalesce(t.id, 0), coalesce(t.name, ''), l.approval, l.department,"         \
+	" l.progress, coalesce(u1.display_name, ''), coalesce(l.progress_at, 0), l.problems,"                     \
+	" coalesce(u2.display_name, ''), coalesce(l.problems_at, 0), l.measures, coalesce(u3.display_name, ''),"  \
+	" coalesce(l.measures_at, 0), l.created_at, l.updated_at"
+#define LEDGER_FROM                                                                                            \
+	" FROM butler_ledger l JOIN butler_projects p ON p.id = l.project_id" CURRENT_TEAM                       \
+	" LEFT JOIN users u1 ON u1.id = l.progress_by LEFT JOIN users u2 ON u2.id = l.problems_by"                \
+	" LEFT JOIN users u3 ON u3.id = l.measures_by"
+
+static void ledger_row(hm_stmt *st, butler_ledger_row *l)
+{
+	memset(l, 0, sizeof *l);
+	l->id = db_col_int(st, 0);
+	l->project_id = db_col_int(st, 1);
+	COPY(l->project_name, db_col_text(st, 2));
+	l->team_id = db_col_int(st, 3);
+	COPY(l->team_name, db_col_text(st, 4));
+	COPY(l->approval, db_col_text(st, 5));
+	COPY(l->department, db_col_text(st, 6));
+	COPY(l->progress, db_col_text(st, 7));
+	COPY(l->progress_by, db_col_text(st, 8));
+	l->progress_at = db_col_int(st, 9);
+	COPY(l->problems, db_col_text(st, 10));
+	COPY(l->problems_by, db_col_text(st, 11));
+	l->problems_at = db_col_int(st, 12);
+	COPY(l->measures, db_col_text(st, 13));
+	COPY(l->measures_by, db_col_text(st, 14));
+	l->measures_at = db_col_int(st, 15);
+	l->created_at = db_col_int(st, 16);
+	l->updated_at = db_col_int(st, 17);
+}
+
+hm_err butler_db_ledger_get(hm_db *db, const char *district, int64_t butler, int64_t id, butler_ledger_row *out,
+			    hm_error *e)
+{
+	hm_stmt *st = db_stmt(db, "SELECT " LEDGER_COLS LEDGER_FROM " WHERE" SCOPE " AND l.id = $3", e);
+	if (!st)
+		return e->err;
+	bind_scope(st, district, butler);
+	db_bind_int(st, 3, id);
+	hm_err err = db_row(st, HM_E_BUTLER_LEDGER_NOT_FOUND, "id", e);
+	if (!err)
+		ledger_row(st, out);
+	return err;
+}
+
+hm_err butler_db_ledger_save(hm_db *db, int64_t user_id, int64_t now, const butler_ledger_row *l, bool progress,
+			     bool problems, bool measures, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db,
+			      "UPDATE butler_ledger SET approval = $1, department = $2, progress = $3,"
+			      " progress_by = CASE WHEN $4 THEN $5 ELSE progress_by END,"
+			      " progress_at = CASE WHEN $4 THEN $6 ELSE progress_at END, problems = $7,"
+			      " problems_by = CASE WHEN $8 THEN $5 ELSE problems_by END,"
+			      " problems_at = CASE WHEN $8 THEN $6 ELSE problems_at END, measures = $9,"
+			      " measures_by = CASE WHEN $10 THEN $5 ELSE measures_by END,"
+			      " measures_at = CASE WHEN $10 THEN $6 ELSE measures_at END, updated_at = $6 WHERE id = $11",
+			      e);
+	if (!st)
+		return e->err;
+	db_bind_text(st, 1, l->approval);
+	db_bind_text(st, 2, l->department);
+	db_bind_text(st, 3, l->progress);
+	db_bind_int(st, 4, progress);
+	db_bind_int_or_null(st, 5, user_id);
+	db_bind_int(st, 6, now);
+	db_bind_text(st, 7, l->problems);
+	db_bind_int(st, 8, problems);
+	db_bind_text(st, 9, l->measures);
+	db_bind_int(st, 10, measures);
+	db_bind_int(st, 11, l->id);
+	int rc = db_step(st);
+	if (rc == DB_CONSTRAINT)
+		return hm_fail(e, HM_E_BUTLER_LEDGER_DUP, "approval");
+	return rc == DB_DONE ? HM_OK : db_error(db, e);
+}
+
+#define LEDGER_FILTER LEDGER_FROM " WHERE" SCOPE " AND ($3 = 0 OR l.project_id = $3) AND ($4 = 0 OR t.id = $4)"
+
+static void bind_ledger_filter(hm_stmt *st, const char *district, int64_t butler, const butler_ledger_filter *f)
+{
+	bind_scope(st, district, butler);
+	db_bind_int(st, 3, f->project_id);
+	db_bind_int(st, 4, f->team_id);
+}
+
+hm_err butler_db_ledger_list(hm_db *db, const char *district, int64_t butler, const butler_ledger_filter *f,
+			     butler_ledger_visit visit, void *arg, int64_t *total, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db, "SELECT count(*)" LEDGER_FILTER, e);
+	if (!st)
+		return e->err;
+	bind_ledger_filter(st, district, butler, f);
+	hm_err err = step_total(db, st, total, e);
+	if (err)
+		return err;
+	st = db_stmt(db, "SELECT " LEDGER_COLS LEDGER_FILTER " ORDER BY l.project_id, l.id LIMIT $5 OFFSET $6", e);
+	if (!st)
+		return e->err;
+	bind_ledger_filter(st, district, butler, f);
+	db_bind_int(st, 5, f->page_size);
+	db_bind_int(st, 6, (int64_t)(f->page - 1) * f->page_size);
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		butler_ledger_row *l = malloc(sizeof *l);
+		if (!l)
+			return hm_fail(e, HM_E_INTERNAL, NULL);
+		ledger_row(st, l);
+		visit(l, arg);
+		free(l);
 	}
 	return rc == DB_DONE ? HM_OK : db_error(db, e);
 }
@@ -1047,7 +1490,7 @@ hm_err butler_db_stats(hm_db *db, const char *district, int64_t butler, int64_t 
 		     " coalesce(sum(CASE WHEN q.status = 'handed_over' THEN 1 ELSE 0 END), 0),"
 		     " coalesce(sum(CASE WHEN q.status = 'handed_over' AND q.due_at <= prm.now THEN 1 ELSE 0 END), 0)"
 		     " FROM (SELECT $1 AS d, $2 AS b, $3 AS since, $4 AS now) prm"
-		     " JOIN butler_questions q ON q.project_id IN (SELECT p.id FROM butler_projects p WHERE" SCOPE ")",
+		     " JOIN" QUESTIONS " ON q.project_id IN (SELECT p.id FROM butler_projects p WHERE" SCOPE ")",
 		     e);
 	if (!st)
 		return e->err;
@@ -1065,7 +1508,7 @@ hm_err butler_db_stats(hm_db *db, const char *district, int64_t butler, int64_t 
 		     " coalesce(sum(CASE WHEN q.status = 'handed_over' AND q.due_at <= prm.now THEN 1 ELSE 0 END), 0)"
 		     " FROM (SELECT $1 AS d, $2 AS b, $3 AS since, $4 AS now) prm"
 		     " JOIN butler_teams t ON prm.d = '' OR t.district = prm.d"
-		     " LEFT JOIN butler_questions q ON q.team_id = t.id AND q.project_id IN"
+		     " LEFT JOIN" QUESTIONS " ON q.team_id = t.id AND q.project_id IN"
 		     " (SELECT p.id FROM butler_projects p WHERE" SCOPE ")"
 		     " GROUP BY t.id, t.name ORDER BY t.id",
 		     e);

@@ -77,6 +77,42 @@ hm_err butler_db_question_list(hm_db *db, const char *district, int64_t butler, 
 			       const butler_question_filter *f, butler_question_visit visit, void *arg, int64_t *total,
 			       hm_error *e);
 
+/* procedure catalogue */
+/* The newest history id (changes whenever the catalogue does). */
+hm_err butler_db_catalog_stamp(hm_db *db, int64_t *stamp, hm_error *e);
+/* Every procedure, by stage then position; *n gets the count. */
+hm_err butler_db_catalog_load(hm_db *db, butler_proc_def *out, size_t max, size_t *n, hm_error *e);
+hm_err butler_db_catalog_get(hm_db *db, int64_t id, butler_proc_def *out, hm_error *e);
+/* A new procedure at the end of the catalogue (version 1). HM_E_BUTLER_CATALOG_DUP. */
+hm_err butler_db_catalog_insert(hm_db *db, butler_proc_def *d, int64_t user_id, int64_t now, hm_error *e);
+/* Save d's fields (not its code) as version d->version. */
+hm_err butler_db_catalog_save(hm_db *db, const butler_proc_def *d, int64_t user_id, int64_t now, hm_error *e);
+/* Record the row as it is now as a version, with its action. */
+hm_err butler_db_catalog_history_add(hm_db *db, int64_t id, const char *action, int64_t user_id, int64_t now,
+				     hm_error *e);
+hm_err butler_db_catalog_history(hm_db *db, int64_t id, butler_catalog_version_visit visit, void *arg, hm_error *e);
+
+/* visit photos */
+/* Register bytes in the shared content-addressed store (no-op when known). */
+hm_err butler_db_blob_insert(hm_db *db, const char *hash, int64_t size, const char *type, int64_t now, hm_error *e);
+/* The photo of these bytes filed for the visit, or 0. */
+hm_err butler_db_photo_find(hm_db *db, int64_t visit_id, const char *hash, int64_t *id, hm_error *e);
+hm_err butler_db_photo_insert(hm_db *db, butler_photo *ph, int64_t user_id, int64_t now, hm_error *e);
+hm_err butler_db_photo_get(hm_db *db, const char *district, int64_t butler, int64_t id, butler_photo *out,
+			   hm_error *e);
+hm_err butler_db_photo_list(hm_db *db, int64_t visit_id, butler_photo_visit visit, void *arg, hm_error *e);
+
+/* progress ledger */
+hm_err butler_db_ledger_insert(hm_db *db, int64_t user_id, int64_t now, butler_ledger_row *l, hm_error *e);
+hm_err butler_db_ledger_get(hm_db *db, const char *district, int64_t butler, int64_t id, butler_ledger_row *out,
+			    hm_error *e);
+/* Save approval and department, and each of the three texts whose flag is
+ * set (with user and now as its who/when). HM_E_BUTLER_LEDGER_DUP. */
+hm_err butler_db_ledger_save(hm_db *db, int64_t user_id, int64_t now, const butler_ledger_row *l, bool progress,
+			     bool problems, bool measures, hm_error *e);
+hm_err butler_db_ledger_list(hm_db *db, const char *district, int64_t butler, const butler_ledger_filter *f,
+			     butler_ledger_visit visit, void *arg, int64_t *total, hm_error *e);
+
 /* stats: counts; spans are computed by the caller from butler_db_all_procs */
 hm_err butler_db_stats(hm_db *db, const char *district, int64_t butler, int64_t since, int64_t now, butler_stats *out,
 		       hm_error *e);

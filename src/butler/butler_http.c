@@ -7,7 +7,10 @@
 
 #include "butler/butler.h"
 #include "core/hmtime.h"
+#include "core/log.h"
 #include "core/money.h"
+#include "core/filestore.h"
+#include "hotline/hotline.h"
 #include "http/export.h"
 
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src))
@@ -16,6 +19,11 @@
 
 static butler_ctx ctx_of(hm_req *r)
 {
+	/* the catalogue may have been edited by another request since: a stale
+	 * snapshot is still a whole catalogue, so a failed check only logs */
+	hm_error e;
+	if (butler_catalog_sync(r->db, &e) != HM_OK)
+		hm_log_error("butler: catalogue not refreshed: %s", hm_err_code(e.err));
 	return (butler_ctx){r->db, &r->user, r->now, r->app->calendar};
 }
 
@@ -109,13 +117,22 @@ json_t *butler_dicts_json(void)
 	json_t *procs = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(
-			procs, json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:b, s:o, s:o, s:s, s:s}", "code", d[i].code, "name",
+			procs, json_pack("{s:I, s:i, s:b, s:s, s:s, s:s, s:s, s:s, s:i, s:b, s:o, s:o, s:s, s:s}", "id",
+					 (json_int_t)d[i].id, "version", d[i].version, "retired", d[i].retired, "code",
+					 d[i].code, "name",
 					 d[i].name, "stage", d[i].stage, "stage_name", butler_stage_name(d[i].stage),
 					 "department", d[i].department, "time_limit_workdays", d[i].workdays, "per_building",
 					 d[i].per_building, "materials", split_json(d[i].materials), "flow",
 					 split_json(d[i].flow), "source", d[i].source, "to_confirm", d[i].check));
+	/* where a question can be handed: the hotline's departments */
+	json_t *depts = json_array();
+	size_t nd;
+	const hotline_department *hd = hotline_departments(&nd);
+	for (size_t i = 0; i < nd; i++)
+		json_array_append_new(depts, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)hd[i].id, "name", hd[i].name,
+						       "org", hd[i].org));
 	const butler_rules *r = butler_rules_get();
-	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:{s:I, s:I, s:s, s:s, s:i, s:s, s:i, s:i}}", "butler_stages",
+	json_t *out = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:{s:I, s:I, s:s, s:s, s:i, s:s, s:i, s:i}}", "butler_stages",
 			 pairs(stages, butler_stage_name), "butler_levels", pairs(levels, butler_level_name),
 			 "butler_procedure_statuses", pairs(statuses, butler_status_name), "butler_question_statuses",
 			 pairs(qstatuses, butler_status_name), "butler_delivery_methods",
@@ -125,13 +142,18 @@ json_t *butler_dicts_json(void)
 			 r->exempt_source, "approval_target_workdays", r->target_workdays, "approval_target_source",
 			 r->target_source, "question_deadline_default", r->question_deadline_default,
 			 "question_deadline_max", r->question_deadline_max);
+	json_object_set_new(out, "butler_handover_departments", depts);
+	return out;
 }
 
 hm_err butler_catalogue_handler(hm_req *r)
 {
 	static const char *const allowed[] = {NULL};
 	hm_err err = http_query_allowed(r, allowed);
-	return err ? err : http_reply(r, 200, butler_dicts_json());
+	if (err)
+		return err;
+	(void)ctx_of(r); /* brings the catalogue snapshot up to date */
+	return http_reply(r, 200, butler_dicts_json());
 }
 
 /* ---- teams ---------------------------------------------------------------- */
@@ -773,6 +795,7 @@ static json_t *visit_json(const butler_visit_rec *v)
 			      "created_by", v->created_by, "created_at", json_time(v->created_at));
 	json_object_set_new(j, "project_name", json_string(v->project_name));
 	json_object_set_new(j, "team_name", json_string(v->team_name));
+	json_object_set_new(j, "photos", json_integer(v->photos));
 	return j;
 }
 
@@ -856,6 +879,14 @@ static json_t *question_json(const butler_question *q, int64_t now)
 	json_object_set_new(j, "answered_at", json_time(q->answered_at));
 	json_object_set_new(j, "overdue",
 			    json_boolean(strcmp(q->status, "handed_over") == 0 && q->due_at && now >= q->due_at));
+	json_object_set_new(j, "department_id", q->department_id ? json_integer(q->department_id) : json_null());
+	json_object_set_new(j, "appeal",
+			    q->appeal_id ? json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:b, s:s}", "id",
+						     (json_int_t)q->appeal_id, "no", q->appeal_no, "status", q->appeal_status,
+						     "status_name", hotline_status_name(q->appeal_status), "sign_due",
+						     json_time(q->appeal_sign_due), "due", json_time(q->due_at), "due_in_hours",
+						     q->appeal_in_hours, "warning", q->warning ? q->warning : "none")
+					 : json_null());
 	return j;
 }
 
@@ -865,7 +896,7 @@ static const jfield question_spec[] = {
 	{"raised_at", JF_STRING, false, 0, 40, NULL, 0},
 	{"visit_id", JF_INT, false, 1, INT64_MAX, NULL, 0},
 	{"answer", JF_STRING, false, 0, 2000, NULL, 0},
-	{"department", JF_STRING, false, 0, 100, NULL, 0},
+	{"department_id", JF_INT, false, 1, INT64_MAX, NULL, 0},
 	{"deadline_days", JF_INT, false, 1, 365, NULL, 0},
 	END,
 };
@@ -883,7 +914,7 @@ hm_err butler_question_create_handler(hm_req *r)
 	COPY(q->content, jstr(r->body, "content"));
 	COPY(q->asker, jstr(r->body, "asker"));
 	COPY(q->answer, jstr(r->body, "answer"));
-	COPY(q->department, jstr(r->body, "department"));
+	q->department_id = jint(r->body, "department_id", 0);
 	q->visit_id = jint(r->body, "visit_id", 0);
 	const char *when = jstr(r->body, "raised_at");
 	butler_ctx c = ctx_of(r);
@@ -935,6 +966,8 @@ static const export_col question_cols[] = {
 	{"content", "问题", COL_TEXT, 40},
 	{"status_name", "状态", COL_TEXT, 10},
 	{"department", "转交部门", COL_TEXT, 20},
+	{"appeal.no", "热线工单号", COL_TEXT, 16},
+	{"appeal.status_name", "工单状态", COL_TEXT, 10},
 	{"due_at", "答复期限", COL_TEXT, 26},
 	{"overdue", "是否逾期", COL_BOOL, 10},
 	{"answer", "答复", COL_TEXT, 40},
@@ -1034,6 +1067,359 @@ hm_err butler_stats_handler(hm_req *r)
 		(json_int_t)s->questions_open, "overdue", (json_int_t)s->questions_overdue, "by_team", teams);
 	free(s);
 	return http_reply(r, 200, j);
+}
+
+/* ---- procedure catalogue -------------------------------------------------- */
+
+static json_t *def_json(const butler_proc_def *d)
+{
+	return json_pack("{s:I, s:i, s:b, s:s, s:s, s:s, s:s, s:s, s:i, s:b, s:o, s:o, s:s, s:s}", "id", (json_int_t)d->id,
+			 "version", d->version, "retired", d->retired, "code", d->code, "name", d->name, "stage", d->stage,
+			 "stage_name", butler_stage_name(d->stage), "department", d->department, "time_limit_workdays",
+			 d->workdays, "per_building", d->per_building, "materials", split_json(d->materials), "flow",
+			 split_json(d->flow), "source", d->source, "to_confirm", d->check);
+}
+
+/* A string array into a "|"-joined field of n bytes: no item may hold the
+ * separator, and the whole must fit. */
+static hm_err join_items(hm_req *r, const char *field, char *out, size_t n)
+{
+	json_t *a = json_object_get(r->body, field);
+	size_t off = 0, i;
+	json_t *v;
+	out[0] = '\0';
+	json_array_foreach(a, i, v)
+	{
+		const char *item = json_string_value(v);
+		if (strchr(item, '|') || !item[0])
+			return hm_fail(&r->err, HM_E_BUTLER_CATALOG_ITEM, field);
+		int k = snprintf(out + off, n - off, "%s%s", off ? "|" : "", item);
+		if (k < 0 || (size_t)k >= n - off)
+			return hm_failf(&r->err, HM_E_TOO_LONG, field, "所需材料或办理流程合计过长");
+		off += (size_t)k;
+	}
+	return HM_OK;
+}
+
+static hm_err def_from_body(hm_req *r, butler_proc_def *d)
+{
+	COPY(d->stage, jstr(r->body, "stage"));
+	COPY(d->code, jstr(r->body, "code"));
+	COPY(d->name, jstr(r->body, "name"));
+	COPY(d->department, jstr(r->body, "department"));
+	d->workdays = (int)jint(r->body, "time_limit_workdays", 0);
+	d->per_building = jbool(r->body, "per_building", false);
+	COPY(d->source, jstr(r->body, "source"));
+	COPY(d->check, jstr(r->body, "to_confirm"));
+	hm_err err = join_items(r, "materials", d->materials, sizeof d->materials);
+	return err ? err : join_items(r, "flow", d->flow, sizeof d->flow);
+}
+
+#define CATALOG_FIELDS                                                                                         \
+	{"stage", JF_STRING, true, 1, 16, NULL, 0}, {"name", JF_STRING, true, 1, 30, NULL, 0},                     \
+		{"department", JF_STRING, true, 1, 60, NULL, 0},                                                   \
+		{"time_limit_workdays", JF_INT, true, 1, 365, NULL, 0}, {"per_building", JF_BOOL, false, 0, 0, NULL, 0}, \
+		{"materials", JF_STRING_ARRAY, true, 1, 30, NULL, 200}, {"flow", JF_STRING_ARRAY, true, 1, 20, NULL, 100}, \
+		{"source", JF_STRING, true, 1, 250, NULL, 0}, {"to_confirm", JF_STRING, false, 0, 120, NULL, 0}
+
+static const jfield catalog_create_spec[] = {{"code", JF_STRING, true, 1, 31, NULL, 0}, CATALOG_FIELDS, END};
+static const jfield catalog_update_spec[] = {CATALOG_FIELDS, END};
+
+hm_err butler_catalog_create_handler(hm_req *r)
+{
+	hm_err err = http_body(r, catalog_create_spec);
+	if (err)
+		return err;
+	butler_proc_def *d = calloc(1, sizeof *d);
+	if (!d)
+		return hm_fail(&r->err, HM_E_INTERNAL, NULL);
+	butler_ctx c = ctx_of(r);
+	if (!(err = def_from_body(r, d)) && !(err = butler_catalog_create(&c, d, &r->err)))
+		err = http_reply(r, 201, json_pack("{s:o}", "procedure", def_json(d)));
+	free(d);
+	return err;
+}
+
+hm_err butler_catalog_update_handler(hm_req *r)
+{
+	int64_t id;
+	hm_err err = http_param_id(r, 0, &id, HM_E_BUTLER_CATALOG_NOT_FOUND);
+	if (err || (err = http_body(r, catalog_update_spec)))
+		return err;
+	butler_proc_def *d = calloc(2, sizeof *d);
+	if (!d)
+		return hm_fail(&r->err, HM_E_INTERNAL, NULL);
+	butler_ctx c = ctx_of(r);
+	if (!(err = def_from_body(r, &d[0])) && !(err = butler_catalog_update(&c, id, &d[0], &d[1], &r->err)))
+		err = http_reply(r, 200, json_pack("{s:o}", "procedure", def_json(&d[1])));
+	free(d);
+	return err;
+}
+
+static hm_err retire(hm_req *r, bool on)
+{
+	static const jfield spec[] = {END};
+	int64_t id;
+	hm_err err = http_param_id(r, 0, &id, HM_E_BUTLER_CATALOG_NOT_FOUND);
+	if (err || (r->body && (err = json_check(r->body, spec, &r->err))))
+		return err;
+	butler_proc_def *d = calloc(1, sizeof *d);
+	if (!d)
+		return hm_fail(&r->err, HM_E_INTERNAL, NULL);
+	butler_ctx c = ctx_of(r);
+	if (!(err = butler_catalog_retire(&c, id, on, d, &r->err)))
+		err = http_reply(r, 200, json_pack("{s:o}", "procedure", def_json(d)));
+	free(d);
+	return err;
+}
+
+hm_err butler_catalog_retire_handler(hm_req *r)
+{
+	return retire(r, true);
+}
+
+hm_err butler_catalog_restore_handler(hm_req *r)
+{
+	return retire(r, false);
+}
+
+static const char *const action_names[][2] = {
+	{"seed", "据数据文件初始化"}, {"create", "新增"}, {"update", "修改"}, {"retire", "停用"}, {"restore", "恢复"},
+};
+
+static void version_visit(const butler_catalog_version *v, void *arg)
+{
+	json_t *j = def_json(&v->def);
+	const char *name = v->action;
+	for (size_t i = 0; i < sizeof action_names / sizeof action_names[0]; i++)
+		if (strcmp(action_names[i][0], v->action) == 0)
+			name = action_names[i][1];
+	json_object_set_new(j, "action", json_string(v->action));
+	json_object_set_new(j, "action_name", json_string(name));
+	json_object_set_new(j, "changed_by", json_string(v->changed_by));
+	json_object_set_new(j, "changed_at", json_time(v->changed_at));
+	json_array_append_new(arg, j);
+}
+
+hm_err butler_catalog_history_handler(hm_req *r)
+{
+	static const char *const allowed[] = {NULL};
+	int64_t id;
+	hm_err err = http_param_id(r, 0, &id, HM_E_BUTLER_CATALOG_NOT_FOUND);
+	if (err || (err = http_query_allowed(r, allowed)))
+		return err;
+	json_t *items = json_array();
+	butler_ctx c = ctx_of(r);
+	if ((err = butler_catalog_history(&c, id, version_visit, items, &r->err))) {
+		json_decref(items);
+		return err;
+	}
+	return http_reply(r, 200, json_pack("{s:o}", "items", items));
+}
+
+/* ---- visit photos --------------------------------------------------------- */
+
+static json_t *photo_json(const butler_photo *ph)
+{
+	json_t *j = json_pack("{s:I, s:I, s:I, s:s, s:s, s:I, s:s}", "id", (json_int_t)ph->id, "visit_id",
+			      (json_int_t)ph->visit_id, "project_id", (json_int_t)ph->project_id, "filename", ph->filename,
+			      "content_type", ph->content_type, "size", (json_int_t)ph->size, "uploaded_by", ph->uploaded_by);
+	json_object_set_new(j, "uploaded_at", json_time(ph->uploaded_at));
+	char url[96];
+	snprintf(url, sizeof url, "/api/v1/butler/photos/%lld/file", (long long)ph->id);
+	json_object_set_new(j, "url", json_string(url));
+	return j;
+}
+
+hm_err butler_photo_upload_handler(hm_req *r)
+{
+	static const char *const allowed[] = {"filename", NULL};
+	int64_t id;
+	hm_err err = http_param_id(r, 0, &id, HM_E_BUTLER_VISIT_NOT_FOUND);
+	if (err || (err = http_query_allowed(r, allowed)))
+		return err;
+	const char *name = http_qarg(r, "filename");
+	if (!name[0])
+		return hm_failf(&r->err, HM_E_MISSING_FIELD, "filename", "请在查询参数 filename 中给出照片文件名");
+	if (strlen(name) > 4 * FILESTORE_NAME_MAX)
+		return hm_fail(&r->err, HM_E_ATTACHMENT_NAME, "filename");
+	butler_photo ph;
+	bool existed;
+	butler_ctx c = ctx_of(r);
+	if ((err = butler_photo_upload(&c, r->app->data_dir, id, name, r->upload, r->upload_len,
+				       http_header(r, "Content-Type"), &ph, &existed, &r->err)))
+		return err;
+	return http_reply(r, existed ? 200 : 201, json_pack("{s:o, s:b}", "photo", photo_json(&ph), "duplicate", existed));
+}
+
+static void photo_visit(const butler_photo *ph, void *arg)
+{
+	json_array_append_new(arg, photo_json(ph));
+}
+
+hm_err butler_photos_list_handler(hm_req *r)
+{
+	static const char *const allowed[] = {NULL};
+	int64_t id;
+	hm_err err = http_param_id(r, 0, &id, HM_E_BUTLER_VISIT_NOT_FOUND);
+	if (err || (err = http_query_allowed(r, allowed)))
+		return err;
+	json_t *items = json_array();
+	butler_ctx c = ctx_of(r);
+	if ((err = butler_photo_list(&c, id, photo_visit, items, &r->err))) {
+		json_decref(items);
+		return err;
+	}
+	return http_reply(r, 200, json_pack("{s:o}", "items", items));
+}
+
+hm_err butler_photo_file_handler(hm_req *r)
+{
+	static const char *const allowed[] = {NULL};
+	int64_t id;
+	hm_err err = http_param_id(r, 0, &id, HM_E_BUTLER_PHOTO_NOT_FOUND);
+	if (err || (err = http_query_allowed(r, allowed)))
+		return err;
+	butler_photo ph;
+	char *data;
+	butler_ctx c = ctx_of(r);
+	if ((err = butler_photo_download(&c, r->app->data_dir, id, &ph, &data, &r->err)))
+		return err;
+	/* the stored type is the one read from the bytes at upload */
+	const char *type = strcmp(ph.content_type, "image/png") == 0 ? "image/png" : "image/jpeg";
+	err = http_reply_raw(r, 200, type, data, (size_t)ph.size);
+	free(data);
+	if (!err)
+		snprintf(r->disposition, sizeof r->disposition, "inline; filename=\"visit-photo-%lld.%s\"", (long long)ph.id,
+			 filestore_ext(ph.content_type));
+	return err;
+}
+
+/* ---- progress ledger ------------------------------------------------------ */
+
+static json_t *by_json(const char *name, int64_t at)
+{
+	return at ? json_pack("{s:s, s:o}", "name", name, "at", json_time(at)) : json_null();
+}
+
+static json_t *ledger_json(const butler_ledger_row *l)
+{
+	json_t *j = json_pack("{s:I, s:o, s:o, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)l->id, "project",
+			      ref_json(l->project_id, l->project_name), "team", ref_json(l->team_id, l->team_name),
+			      "project_name", l->project_name, "approval", l->approval, "department", l->department,
+			      "progress", l->progress, "problems", l->problems, "measures", l->measures);
+	json_object_set_new(j, "progress_updated", by_json(l->progress_by, l->progress_at));
+	json_object_set_new(j, "problems_updated", by_json(l->problems_by, l->problems_at));
+	json_object_set_new(j, "measures_updated", by_json(l->measures_by, l->measures_at));
+	json_object_set_new(j, "created_at", json_time(l->created_at));
+	json_object_set_new(j, "updated_at", json_time(l->updated_at));
+	return j;
+}
+
+struct llist {
+	json_t *items;
+	int64_t seq;
+};
+
+static void ledger_visit(const butler_ledger_row *l, void *arg)
+{
+	struct llist *a = arg;
+	json_t *j = ledger_json(l);
+	json_object_set_new(j, "seq", json_integer(++a->seq));
+	json_array_append_new(a->items, j);
+}
+
+/* The customary column order of a 审批进度台账. */
+static const export_col ledger_cols[] = {
+	{"seq", "序号", COL_INT, 6},          {"project_name", "项目名称", COL_TEXT, 30},
+	{"approval", "审批事项", COL_TEXT, 28}, {"department", "责任单位", COL_TEXT, 24},
+	{"progress", "进展情况", COL_TEXT, 40}, {"problems", "存在问题", COL_TEXT, 40},
+	{"measures", "采取措施", COL_TEXT, 40},
+};
+
+hm_err butler_ledger_list_handler(hm_req *r)
+{
+	static const char *const allowed[] = {"project_id", "team_id", "page", "page_size", "format", NULL};
+	butler_ledger_filter f = {0};
+	bool xlsx;
+	hm_err err = http_query_allowed(r, allowed);
+	if (err || (err = http_list_paging(r, &xlsx, &f.page, &f.page_size)) || (err = qid(r, "project_id", &f.project_id)) ||
+	    (err = qid(r, "team_id", &f.team_id)))
+		return err;
+	struct llist acc = {json_array(), (int64_t)(f.page - 1) * f.page_size};
+	int64_t total;
+	butler_ctx c = ctx_of(r);
+	if ((err = butler_ledger_list(&c, &f, ledger_visit, &acc, &total, &r->err))) {
+		json_decref(acc.items);
+		return err;
+	}
+	return http_list_reply(r, acc.items, total, f.page, f.page_size, xlsx, "butler-ledger", "审批进度台账", ledger_cols,
+			       NCOLS(ledger_cols));
+}
+
+static const jfield ledger_spec[] = {
+	{"approval", JF_STRING, true, 1, 100, NULL, 0},
+	{"department", JF_STRING, true, 1, 100, NULL, 0},
+	{"progress", JF_STRING, false, 0, 500, NULL, 0},
+	{"problems", JF_STRING, false, 0, 500, NULL, 0},
+	{"measures", JF_STRING, false, 0, 500, NULL, 0},
+	END,
+};
+
+hm_err butler_ledger_create_handler(hm_req *r)
+{
+	int64_t id;
+	hm_err err = http_param_id(r, 0, &id, HM_E_BUTLER_PROJECT_NOT_FOUND);
+	if (err || (err = http_body(r, ledger_spec)))
+		return err;
+	butler_ledger_row *l = calloc(1, sizeof *l);
+	if (!l)
+		return hm_fail(&r->err, HM_E_INTERNAL, NULL);
+	l->project_id = id;
+	COPY(l->approval, jstr(r->body, "approval"));
+	COPY(l->department, jstr(r->body, "department"));
+	COPY(l->progress, jstr(r->body, "progress"));
+	COPY(l->problems, jstr(r->body, "problems"));
+	COPY(l->measures, jstr(r->body, "measures"));
+	butler_ctx c = ctx_of(r);
+	if (!(err = butler_ledger_add(&c, l, &r->err)))
+		err = http_reply(r, 201, json_pack("{s:o}", "entry", ledger_json(l)));
+	free(l);
+	return err;
+}
+
+static const jfield ledger_change_spec[] = {
+	{"approval", JF_STRING, false, 1, 100, NULL, 0},
+	{"department", JF_STRING, false, 1, 100, NULL, 0},
+	{"progress", JF_STRING, false, 0, 500, NULL, 0},
+	{"problems", JF_STRING, false, 0, 500, NULL, 0},
+	{"measures", JF_STRING, false, 0, 500, NULL, 0},
+	END,
+};
+
+static const char *jopt(hm_req *r, const char *name)
+{
+	return jhas(r->body, name) ? jstr(r->body, name) : NULL;
+}
+
+hm_err butler_ledger_update_handler(hm_req *r)
+{
+	int64_t id;
+	hm_err err = http_param_id(r, 0, &id, HM_E_BUTLER_LEDGER_NOT_FOUND);
+	if (err || (err = http_body(r, ledger_change_spec)))
+		return err;
+	if (json_object_size(r->body) == 0)
+		return hm_failf(&r->err, HM_E_MISSING_FIELD, "progress", "请至少填写一项要修改的内容");
+	butler_ledger_change ch = {jopt(r, "approval"), jopt(r, "department"), jopt(r, "progress"), jopt(r, "problems"),
+				   jopt(r, "measures")};
+	butler_ledger_row *l = calloc(1, sizeof *l);
+	if (!l)
+		return hm_fail(&r->err, HM_E_INTERNAL, NULL);
+	butler_ctx c = ctx_of(r);
+	if (!(err = butler_ledger_update(&c, id, &ch, l, &r->err)))
+		err = http_reply(r, 200, json_pack("{s:o}", "entry", ledger_json(l)));
+	free(l);
+	return err;
 }
 
 hm_err butler_audit_visible(hm_req *r, const char *entity, int64_t id)

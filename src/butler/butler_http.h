@@ -27,6 +27,17 @@ hm_err butler_question_create_handler(hm_req *r);
 hm_err butler_question_answer_handler(hm_req *r);
 hm_err butler_questions_list_handler(hm_req *r);
 hm_err butler_stats_handler(hm_req *r);
+hm_err butler_ledger_list_handler(hm_req *r);
+hm_err butler_catalog_create_handler(hm_req *r);
+hm_err butler_catalog_update_handler(hm_req *r);
+hm_err butler_catalog_retire_handler(hm_req *r);
+hm_err butler_catalog_restore_handler(hm_req *r);
+hm_err butler_catalog_history_handler(hm_req *r);
+hm_err butler_photo_upload_handler(hm_req *r);
+hm_err butler_photos_list_handler(hm_req *r);
+hm_err butler_photo_file_handler(hm_req *r);
+hm_err butler_ledger_create_handler(hm_req *r);
+hm_err butler_ledger_update_handler(hm_req *r);
 /* The butler's dictionaries (stages, levels, statuses, delivery methods,
  * the procedure catalogue and the rules), for GET /api/v1/dicts. New
  * reference. */

@@ -58,6 +58,7 @@ static const char *const butler[] = {
 	"butler:stats:read", "audit:read", NULL};
 static const char *const butler_admin[] = {
 	"butler:project:read", "butler:project:write", "butler:team:manage", "butler:visit:write",
+	"butler:catalog:manage", /* edits the procedure catalogue (issue 8) */
 	"butler:question:write", "butler:stats:read", "audit:read", NULL};
 
 static const hm_role roles[] = {

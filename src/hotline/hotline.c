@@ -277,8 +277,8 @@ static const char *const status_codes[] = {"registered", "dispatched", "signed",
 					   "replied",    "rework",     "closed", "merged", NULL};
 static const char *const status_names[] = {"待派单", "待签收", "办理中", "退单待审", "答复待审核",
 					   "待回访", "重办中", "已办结", "已合并"};
-static const char *const channel_codes[] = {"phone", "wechat", "web", "programme", NULL};
-static const char *const channel_names[] = {"电话", "微信留言", "网页表单", "直播节目"};
+static const char *const channel_codes[] = {"phone", "wechat", "web", "programme", "butler", NULL};
+static const char *const channel_names[] = {"电话", "微信留言", "网页表单", "直播节目", "项目管家转办"};
 static const char *const kind_codes[] = {"consultation", "request", "complaint", "report", "suggestion", "praise", NULL};
 static const char *const kind_names[] = {"咨询", "求助", "投诉", "举报", "建议", "表扬"};
 static const char *const sat_codes[] = {"satisfied", "basically", "unsatisfied", NULL};
@@ -777,6 +777,28 @@ hm_err hotline_dispatch(const hotline_ctx *c, int64_t id, int64_t dept_id, const
 			hm_error *e)
 {
 	return hotline_dispatch_ex(c, id, dept_id, NULL, 0, 0, note, out, e);
+}
+
+hm_err hotline_dispatch_within(const hotline_ctx *c, int64_t id, int64_t dept_id, int workdays, const char *note,
+			       hotline_appeal *out, hm_error *e)
+{
+	hotline_appeal old, a;
+	hm_err err = load_for(c, id, HL_DISPATCH, &old, &a, e);
+	if (err)
+		return err;
+	if (!hotline_department_find(dept_id))
+		return hm_fail(e, HM_E_APPEAL_DEPARTMENT, "department_id");
+	if (workdays < 1)
+		return hm_fail(e, HM_E_OUT_OF_RANGE, "workdays");
+	if ((err = start_dispatch(c, &a, dept_id, 0, e)))
+		return err;
+	if (!a.due_in_hours) {
+		bool est = false;
+		if ((err = calendar_add_workdays(c->cal, c->now, workdays, &a.due, &est, e)))
+			return err;
+		a.estimated = a.estimated || est;
+	}
+	return commit_step(c, "dispatch", &old, &a, note, out, e);
 }
 
 hm_err hotline_sign(const hotline_ctx *c, int64_t id, const char *note, hotline_appeal *out, hm_error *e)

@@ -256,6 +256,11 @@ hm_err hotline_reply_review(const hotline_ctx *c, int64_t id, bool approve, cons
 			    hm_error *e);
 /* An assisting department's opinion (协办意见) for the lead department. */
 hm_err hotline_assist_opinion(const hotline_ctx *c, int64_t id, const char *opinion, hotline_appeal *out, hm_error *e);
+/* Dispatch with a reply period of workdays (> 0) instead of the
+ * category's: a question a project butler hands over carries its own
+ * deadline. Otherwise as hotline_dispatch. */
+hm_err hotline_dispatch_within(const hotline_ctx *c, int64_t id, int64_t dept_id, int workdays, const char *note,
+			       hotline_appeal *out, hm_error *e);
 hm_err hotline_sign(const hotline_ctx *c, int64_t id, const char *note, hotline_appeal *out, hm_error *e);
 hm_err hotline_reply(const hotline_ctx *c, int64_t id, const char *reply, hotline_appeal *out, hm_error *e);
 hm_err hotline_return(const hotline_ctx *c, int64_t id, const char *reason, hotline_appeal *out, hm_error *e);

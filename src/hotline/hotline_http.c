@@ -225,6 +225,9 @@ hm_err hotline_appeal_create_handler(hm_req *r)
 		return err;
 	hotline_appeal a;
 	memset(&a, 0, sizeof a);
+	/* the butler's hand-overs come from src/butler, never from the intake desk */
+	if (strcmp(jstr(r->body, "channel"), "butler") == 0)
+		return hm_failf(&r->err, HM_E_APPEAL_CHANNEL, "channel", "项目管家转办的诉求由项目管家在企业问题中转交，受理台不能登记");
 	COPY(a.channel, jstr(r->body, "channel"));
 	COPY(a.line, jstr(r->body, "line"));
 	a.programme_id = jint(r->body, "programme_id", 0);

@@ -120,6 +120,7 @@ hm_err audit_list_handler(hm_req *r)
 		{"receipt", "fund:donation:read"}, {"journal_entry", "fund:books:read"},
 		{"bank_import", "fund:books:read"}, {"calendar_year", "calendar:write"},
 		{"user", "user:manage"},
+		{"butler_catalog", "butler:project:read"}, /* the procedure catalogue is city-wide data */
 	};
 	if (strcmp(entity, "care_provider") == 0) {
 		if ((err = care_audit_visible(r, entity, id)))

@@ -11,7 +11,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer, loginAll, expectReply, runCli, assertNoCliSanitizerReports } from './lib.mjs';
+import zlib from 'node:zlib';
+import { startServer, login, loginAll, expectReply, runCli, assertNoCliSanitizerReports } from './lib.mjs';
 
 const B = '/api/v1/butler';
 const USERS = [
@@ -23,7 +24,16 @@ const USERS = [
   ['bx', 'butler', '370402', '市中区管家'],
   ['lead', 'leader', '370400', '市领导'],
   ['cw', 'caseworker', '370402', '市中区经办人'],
+  ['sup', 'hotline_supervisor', '370400', '热线督办员'],
+  ['wclerk', 'dept_clerk', '370400', '水务局经办人'],
+  ['pclerk', 'dept_clerk', '370400', '公安局经办人'],
+  ['whead', 'dept_head', '370400', '水务局负责人'],
+  ['op', 'hotline_operator', '370400', '热线话务员'],
 ];
+// hotline departments (data/hotline_departments.tsv)
+const WATER = 13; // 市城乡水务局
+const POLICE = 1; // 市公安局
+const A = '/api/v1/hotline/appeals';
 const DAY = 86400;
 
 /** 统一社会信用代码 with its GB 32100-2015 check character. */
@@ -62,6 +72,35 @@ async function binary(c, url) {
 
 const flat = (s) => s.replace(/\s+/g, '');
 
+function crc32(buf) {
+  let crc = 0xffffffff;
+  for (const b of buf) {
+    crc ^= b;
+    for (let k = 0; k < 8; k++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+function pngChunk(type, data) {
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(data.length);
+  const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(td));
+  return Buffer.concat([len, td, crc]);
+}
+/** A w×h PNG of one RGB colour. */
+function png(w = 2, h = 2, rgb = [0x2e, 0x8b, 0x57]) {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: w }, () => rgb).flat())]);
+  const raw = Buffer.concat(Array.from({ length: h }, () => row));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr), pngChunk('IDAT', zlib.deflateSync(raw)), pngChunk('IEND', Buffer.alloc(0))]);
+}
+/** A JPEG stream: SOI, JFIF APP0, EOI (the type is read from its first bytes). */
+const jpeg = () => Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0xff, 0xd9]);
+
 describe('project butler', () => {
   let srv, U, tmp, teams, today;
   let big, small, noticeId, handed;
@@ -71,6 +110,9 @@ describe('project butler', () => {
     srv = await startServer({ users: USERS });
     U = await loginAll(srv.base, USERS.map((u) => u[0]));
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'huimin-butler-'));
+    expectReply(await U.sup.post(`/api/v1/hotline/departments/${WATER}/members`, { username: 'wclerk' }), 201);
+    expectReply(await U.sup.post(`/api/v1/hotline/departments/${WATER}/members`, { username: 'whead' }), 201);
+    expectReply(await U.sup.post(`/api/v1/hotline/departments/${POLICE}/members`, { username: 'pclerk' }), 201);
   });
   after(async () => {
     await srv?.stop();
@@ -314,15 +356,19 @@ describe('project butler', () => {
     assert.equal(v.team.id, teams[0].id);
     const onSite = expectReply(await U.b1.post(`${B}/projects/${big.id}/questions`, { content: '营业执照变更需要什么材料？', asker: '高经理', answer: '现场解答：携带变更登记申请书和决议。', visit_id: v.id }), 201).question;
     assert.deepEqual([onSite.status, onSite.answered_on_site, onSite.overdue], ['answered', true, false]);
-    handed = expectReply(await U.b1.post(`${B}/projects/${big.id}/questions`, { content: '取水许可如何办理？', asker: '高经理', department: '区水务局', deadline_days: 3 }), 201).question;
-    assert.deepEqual([handed.status, handed.overdue, handed.department], ['handed_over', false, '区水务局']);
+    handed = expectReply(await U.b1.post(`${B}/projects/${big.id}/questions`, { content: '取水许可如何办理？', asker: '高经理', department_id: WATER, deadline_days: 3 }), 201).question;
+    assert.deepEqual([handed.status, handed.overdue, handed.department, handed.department_id], ['handed_over', false, '市城乡水务局', WATER]);
+    assert.deepEqual([handed.appeal.status, handed.appeal.warning], ['dispatched', 'none']);
+    assert.equal(handed.appeal.due, handed.due_at);
     const due = expectReply(await U.b1.get(`/api/v1/calendar/deadline?from=${encodeURIComponent(handed.handed_at)}&workdays=3`), 200).due;
     assert.equal(handed.due_at, due, 'the deadline counts working days (民法典第二百零一条)');
     expectReply(await U.b2.post(`${B}/projects/${small.id}/questions`, { content: '光伏项目用地？', asker: '李总', answer: '已当场解答' }), 201);
     const bad = [
       [{ content: '问', asker: '甲' }, 422, 'butler_question.invalid_handling'],
-      [{ content: '问', asker: '甲', answer: '答', department: '区水务局' }, 422, 'butler_question.invalid_handling'],
-      [{ content: '问', asker: '甲', department: '区水务局', deadline_days: 31 }, 422, 'request.out_of_range'],
+      [{ content: '问', asker: '甲', answer: '答', department_id: WATER }, 422, 'butler_question.invalid_handling'],
+      [{ content: '问', asker: '甲', department_id: WATER, deadline_days: 31 }, 422, 'request.out_of_range'],
+      [{ content: '问', asker: '甲', department_id: 999 }, 422, 'butler_question.unknown_department'],
+      [{ content: '问', asker: '甲', department: '区水务局' }, 400, 'request.unknown_field'],
       [{ content: '问', asker: '甲', answer: '答', visit_id: 999999 }, 404, 'butler_visit.not_found'],
       [{ content: '问', asker: '甲', answer: '答', raised_at: '2199-01-01T00:00:00+08:00' }, 422, 'butler.date_in_future'],
     ];
@@ -440,7 +486,7 @@ describe('project butler', () => {
     assert.equal(dash0.questions.overdue, 0);
 
     await srv.restart({ offsetSeconds: 200 * DAY });
-    U = await loginAll(srv.base, ['badm', 'b1', 'b2', 'lead', 'badm2']);
+    U = await loginAll(srv.base, ['badm', 'b1', 'b2', 'lead', 'badm2', 'wclerk', 'whead']);
     const p = await getProject(U.b1, big.id);
     assert.ok(p.approval.elapsed_workdays > 120 && p.approval.elapsed_workdays < 200, `elapsed ${p.approval.elapsed_workdays}`);
     assert.equal(p.approval.over_target, true);
@@ -451,9 +497,14 @@ describe('project butler', () => {
     assert.deepEqual(od.items.map((x) => [x.id, x.overdue]), [[handed.id, true]]);
     let dash = expectReply(await U.badm.get(`${B}/stats?since=${today}`), 200);
     assert.equal(dash.questions.overdue, 1);
-    const ans = expectReply(await U.b1.post(`${B}/questions/${handed.id}/answer`, { answer: '区水务局答复：按取水许可办事指南办理。' }), 200).question;
-    assert.deepEqual([ans.status, ans.overdue, ans.answered_on_site], ['answered', false, false]);
-    expectReply(await U.b1.post(`${B}/questions/${handed.id}/answer`, { answer: '再答' }), 409, 'butler_question.already_answered');
+    // the department answers in the hotline; the question reads the approved reply
+    expectReply(await U.b1.post(`${B}/questions/${handed.id}/answer`, { answer: '再答' }), 409, 'butler_question.answered_via_hotline');
+    U.wclerk = await login(srv.base, 'wclerk');
+    expectReply(await U.wclerk.post(`${A}/${handed.appeal.id}/sign`, {}), 200);
+    expectReply(await U.wclerk.post(`${A}/${handed.appeal.id}/reply`, { reply: '市城乡水务局答复：按取水许可办事指南办理。' }), 200);
+    expectReply(await U.whead.post(`${A}/${handed.appeal.id}/reply-review`, { decision: 'approve' }), 200);
+    const ans = expectReply(await U.b1.get(`${B}/questions?project_id=${big.id}&status=answered`), 200).items.find((x) => x.id === handed.id);
+    assert.deepEqual([ans.status, ans.overdue, ans.answered_on_site, ans.answer], ['answered', false, false, '市城乡水务局答复：按取水许可办事指南办理。']);
 
     dash = expectReply(await U.badm.get(`${B}/stats?since=${today}`), 200);
     assert.equal(dash.projects, 6);
@@ -484,5 +535,378 @@ describe('project butler', () => {
     await srv.stop();
     const r = await runCli(['verify', '--db', srv.db]);
     assert.equal(r.code, 0, `verify: ${r.stdout}\n${r.stderr}`);
+  });
+});
+
+// Issue 8's gaps: the approval progress ledger, photos of site visits, the
+// editable procedure catalogue and questions handed over through the
+// hotline's dispatch. A server of its own, so the counts above stay exact.
+describe('project butler: ledger, photos, catalogue, hand-over', () => {
+  let srv, U, tmp, teams, mine, theirs;
+  const cjk = /[\u4e00-\u9fff]/;
+
+  before(async () => {
+    srv = await startServer({ users: USERS });
+    U = await loginAll(srv.base, USERS.map((u) => u[0]));
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'huimin-butler2-'));
+    teams = expectReply(await U.badm.get(`${B}/teams`), 200).items;
+    expectReply(await U.badm.post(`${B}/teams/${teams[0].id}/members`, { username: 'b1', phone: '13906321111' }), 201);
+    expectReply(await U.badm.post(`${B}/teams/${teams[1].id}/members`, { username: 'b2' }), 201);
+    mine = expectReply(await U.badm.post(`${B}/projects`, projectBody({ name: '恒海创智园建设项目', buildings: ['26#厂房'] })), 201).project;
+    theirs = expectReply(await U.badm.post(`${B}/projects`, projectBody({ name: '峰瑞建材技改项目' })), 201).project;
+    expectReply(await U.badm.post(`${B}/projects/${mine.id}/assign`, { team_id: teams[0].id }), 200);
+    expectReply(await U.badm.post(`${B}/projects/${theirs.id}/assign`, { team_id: teams[1].id }), 200);
+    expectReply(await U.sup.post(`/api/v1/hotline/departments/${WATER}/members`, { username: 'wclerk' }), 201);
+    expectReply(await U.sup.post(`/api/v1/hotline/departments/${WATER}/members`, { username: 'whead' }), 201);
+    expectReply(await U.sup.post(`/api/v1/hotline/departments/${POLICE}/members`, { username: 'pclerk' }), 201);
+  });
+  after(async () => {
+    await srv?.stop();
+    assertNoCliSanitizerReports();
+  });
+
+  const getToday = async (as) => expectReply(await as.get(`${B}/projects/${mine.id}`), 200).project.created_at;
+  const ledger = async (as, q = '') => expectReply(await as.get(`${B}/ledger${q}`), 200);
+  const err = (r, status, code, field) => {
+    const j = expectReply(r, status, code, field);
+    assert.match(j.error.message, cjk, `Chinese message: ${r.text}`);
+    return j;
+  };
+
+  it('progress ledger: rows per approval with their own problems and measures, who and when; team scope', async () => {
+    const a = expectReply(
+      await U.b1.post(`${B}/projects/${mine.id}/ledger`, { approval: '建筑工程施工许可证（26#厂房）', department: '区行政审批服务局', progress: '已受理', problems: '施工图审查未完成' }),
+      201,
+    ).entry;
+    assert.equal(a.project.id, mine.id);
+    assert.equal(a.approval, '建筑工程施工许可证（26#厂房）');
+    assert.equal(a.progress_updated.name, '管家甲');
+    assert.equal(a.problems_updated.name, '管家甲');
+    assert.equal(a.measures_updated, null, 'measures never written');
+    const b = expectReply(await U.badm.post(`${B}/projects/${mine.id}/ledger`, { approval: '建设工程规划许可证', department: '区自然资源局' }), 201).entry;
+    expectReply(await U.b2.post(`${B}/projects/${theirs.id}/ledger`, { approval: '取水许可', department: '区水务局' }), 201);
+
+    // only the field that really changes gets a new author
+    const u = expectReply(await U.badm.put(`${B}/ledger/${a.id}`, { measures: '协调审查机构加快审查', problems: '施工图审查未完成' }), 200).entry;
+    assert.equal(u.measures, '协调审查机构加快审查');
+    assert.equal(u.measures_updated.name, '山亭区审批局管理员');
+    assert.equal(u.problems_updated.name, '管家甲', 'problems re-sent unchanged keep their author');
+    assert.equal(u.progress, '已受理');
+
+    // scope: a butler sees and writes only the team's projects
+    assert.deepEqual((await ledger(U.b1)).items.map((x) => x.id), [a.id, b.id]);
+    assert.equal((await ledger(U.b2)).total, 1);
+    assert.equal((await ledger(U.badm2)).total, 0);
+    assert.equal((await ledger(U.lead)).total, 3);
+    assert.deepEqual((await ledger(U.badm, `?project_id=${mine.id}`)).items.map((x) => x.seq), [1, 2]);
+    assert.equal((await ledger(U.badm, `?team_id=${teams[1].id}`)).total, 1);
+    err(await U.b2.put(`${B}/ledger/${a.id}`, { progress: '越权' }), 404, 'butler_ledger.not_found');
+    err(await U.b2.post(`${B}/projects/${mine.id}/ledger`, { approval: 'x', department: 'y' }), 404, 'butler_project.not_found');
+    err(await U.cw.get(`${B}/ledger`), 403, 'auth.forbidden');
+    err(await U.lead.post(`${B}/projects/${mine.id}/ledger`, { approval: 'x', department: 'y' }), 403, 'auth.forbidden');
+
+    // the project's audit trail has both changes
+    const hist = expectReply(await U.badm.get(`/api/v1/audit?entity=butler_project&id=${mine.id}`), 200);
+    const acts = (hist.items || hist.records || []).map((x) => x.action);
+    assert.ok(acts.includes('butler_ledger.create') && acts.includes('butler_ledger.update'), JSON.stringify(acts));
+  });
+
+  it('progress ledger: bad input is refused with code, Chinese message and field, and nothing changes', async () => {
+    const before = JSON.stringify(await ledger(U.badm));
+    const row = (await ledger(U.badm, `?project_id=${mine.id}`)).items[0];
+    err(await U.badm.post(`${B}/projects/${mine.id}/ledger`, { approval: '建设工程规划许可证', department: '区自然资源局' }), 409, 'butler_ledger.duplicate_approval', 'approval');
+    err(await U.badm.put(`${B}/ledger/${row.id}`, { approval: '建设工程规划许可证' }), 409, 'butler_ledger.duplicate_approval', 'approval');
+    err(await U.badm.post(`${B}/projects/${mine.id}/ledger`, { department: '区自然资源局' }), 400, 'request.missing_field', 'approval');
+    err(await U.badm.post(`${B}/projects/${mine.id}/ledger`, { approval: '', department: '区自然资源局' }), 400, 'request.missing_field', 'approval');
+    err(await U.badm.post(`${B}/projects/${mine.id}/ledger`, { approval: 'x', department: 'y', progress: '长'.repeat(501) }), 422, 'request.too_long', 'progress');
+    err(await U.badm.post(`${B}/projects/${mine.id}/ledger`, { approval: 'x', department: 'y', owner: 1 }), 400, 'request.unknown_field', 'owner');
+    err(await U.badm.post(`${B}/projects/${mine.id}/ledger`, { approval: 1, department: 'y' }), 400, 'request.invalid_type', 'approval');
+    err(await U.badm.post(`${B}/projects/999999/ledger`, { approval: 'x', department: 'y' }), 404, 'butler_project.not_found');
+    err(await U.badm.put(`${B}/ledger/${row.id}`, {}), 400, 'request.missing_field');
+    err(await U.badm.put(`${B}/ledger/${row.id}`, { department: '' }), 400, 'request.missing_field', 'department');
+    err(await U.badm.put(`${B}/ledger/999999`, { progress: '无' }), 404, 'butler_ledger.not_found');
+    err(await U.badm.put(`${B}/ledger/${row.id}`, { progress: '无' }, { noCsrf: true }), 403, 'auth.csrf_invalid');
+    err(await U.badm.get(`${B}/ledger?project_id=abc`), 400, 'request.invalid_query', 'project_id');
+    assert.equal(JSON.stringify(await ledger(U.badm)), before);
+  });
+
+  it('progress ledger exports to Excel in the customary column order', async () => {
+    const r = await binary(U.badm, `${B}/ledger?format=xlsx`);
+    assert.equal(r.status, 200);
+    assert.match(r.type, /spreadsheetml/);
+    const f = path.join(tmp, 'ledger.xlsx');
+    fs.writeFileSync(f, r.buf);
+    const py = 'import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nprint("".join(z.read(n).decode("utf8") for n in z.namelist() if n.endswith(".xml")))';
+    const text = execFileSync('python3', ['-c', py, f], { encoding: 'utf8' });
+    const heads = ['序号', '项目名称', '审批事项', '责任单位', '进展情况', '存在问题', '采取措施'];
+    const at = heads.map((h) => text.indexOf(h));
+    assert.ok(at.every((i) => i >= 0), `headers ${at}`);
+    assert.deepEqual([...at].sort((x, y) => x - y), at, 'headers in the customary order');
+    for (const w of ['恒海创智园建设项目', '施工图审查未完成', '协调审查机构加快审查', '取水许可']) assert.ok(text.includes(w), w);
+  });
+
+  it('a question handed over becomes a hotline appeal that the department’s clerk works; answered once replied', async () => {
+    const since = (await getToday(U.badm)).slice(0, 10);
+    const dash0 = expectReply(await U.badm.get(`${B}/stats?since=${since}`), 200).questions;
+    const q = expectReply(await U.b1.post(`${B}/projects/${mine.id}/questions`, { content: '厂区取水许可需要哪些材料？', asker: '高经理', department_id: WATER }), 201).question;
+    assert.deepEqual([q.status, q.department, q.department_id, q.answer], ['handed_over', '市城乡水务局', WATER, '']);
+    assert.match(q.appeal.no, /^RX\d{10}$/);
+    assert.equal(q.appeal.status, 'dispatched');
+    // the hotline's clocks: sign for within 1 working day, reply within the default 5
+    const cal = async (n) => expectReply(await U.b1.get(`/api/v1/calendar/deadline?from=${encodeURIComponent(q.handed_at)}&workdays=${n}`), 200).due;
+    assert.equal(q.appeal.sign_due, await cal(1));
+    assert.equal(q.appeal.due, await cal(5));
+    assert.equal(q.due_at, q.appeal.due);
+
+    // the water clerk sees it as any other appeal; the police clerk does not
+    const seen = expectReply(await U.wclerk.get(`${A}/${q.appeal.id}`), 200).appeal;
+    assert.deepEqual([seen.channel, seen.channel_name, seen.status, seen.department?.id], ['butler', '项目管家转办', 'dispatched', WATER]);
+    assert.match(seen.content, /厂区取水许可需要哪些材料/);
+    assert.ok(expectReply(await U.wclerk.get(A), 200).items.some((x) => x.id === q.appeal.id));
+    expectReply(await U.pclerk.get(`${A}/${q.appeal.id}`), 404, 'appeal.not_found');
+    assert.ok(!expectReply(await U.pclerk.get(A), 200).items.some((x) => x.id === q.appeal.id));
+    expectReply(await U.pclerk.post(`${A}/${q.appeal.id}/sign`, {}), 404, 'appeal.not_found');
+    // another team's butler cannot see the question
+    assert.equal(expectReply(await U.b2.get(`${B}/questions?project_id=${mine.id}`), 200).total, 0);
+
+    // signed is not answered; only an approved reply (replied/closed) is
+    expectReply(await U.wclerk.post(`${A}/${q.appeal.id}/sign`, {}), 200);
+    const pick = async (as) => expectReply(await as.get(`${B}/questions?project_id=${mine.id}`), 200).items.find((x) => x.id === q.id);
+    let now = await pick(U.b1);
+    assert.deepEqual([now.status, now.appeal.status, now.answer], ['handed_over', 'signed', '']);
+    assert.equal(expectReply(await U.b1.get(`${B}/questions?project_id=${mine.id}&status=handed_over`), 200).total, 1);
+    err(await U.b1.post(`${B}/questions/${q.id}/answer`, { answer: '管家自己答' }), 409, 'butler_question.answered_via_hotline');
+    expectReply(await U.wclerk.post(`${A}/${q.appeal.id}/reply`, { reply: '请携带取水许可申请书、取水和退水影响论证报告到市城乡水务局窗口办理。' }), 200);
+    // the clerk's reply waits for the department head: not yet an answer
+    now = await pick(U.b1);
+    assert.deepEqual([now.status, now.appeal.status, now.answer], ['handed_over', 'reply_review', '']);
+    expectReply(await U.whead.post(`${A}/${q.appeal.id}/reply-review`, { decision: 'approve' }), 200);
+    now = await pick(U.b1);
+    assert.deepEqual([now.status, now.appeal.status, now.answered_on_site], ['answered', 'replied', false]);
+    assert.match(now.answer, /取水许可申请书/);
+    assert.ok(now.answered_at);
+    const dash = expectReply(await U.badm.get(`${B}/stats?since=${since}`), 200).questions;
+    assert.equal(dash.answered_since, dash0.answered_since + 1);
+    const team = (d) => d.by_team.find((t) => t.team_id === teams[0].id).answered;
+    assert.equal(team(dash), team(dash0) + 1);
+    assert.equal(expectReply(await U.b1.get(`${B}/questions?answered_since=${since}`), 200).items.filter((x) => x.id === q.id).length, 1);
+  });
+
+  it('hand-over: bad input changes nothing, and the intake desk cannot register the butler’s channel', async () => {
+    const count = async () => [
+      expectReply(await U.badm.get(`${B}/questions`), 200).total,
+      expectReply(await U.sup.get(A), 200).total,
+    ];
+    const before = await count();
+    const url = `${B}/projects/${mine.id}/questions`;
+    err(await U.b1.post(url, { content: '问', asker: '甲', department_id: 999 }), 422, 'butler_question.unknown_department', 'department_id');
+    err(await U.b1.post(url, { content: '问', asker: '甲', department_id: 'x' }), 400, 'request.invalid_type', 'department_id');
+    err(await U.b1.post(url, { content: '问', asker: '甲', department_id: WATER, deadline_days: 31 }), 422, 'request.out_of_range', 'deadline_days');
+    err(await U.b1.post(url, { content: '问', asker: '甲', department_id: WATER, answer: '答' }), 422, 'butler_question.invalid_handling', 'department_id');
+    err(await U.b1.post(url, { content: '问', asker: '甲', department: '区水务局' }), 400, 'request.unknown_field', 'department');
+    err(await U.b2.post(url, { content: '问', asker: '甲', department_id: WATER }), 404, 'butler_project.not_found');
+    assert.deepEqual(await count(), before, 'no question and no appeal was created');
+
+    const dict = expectReply(await U.op.get('/api/v1/dicts'), 200);
+    const channels = dict.hotline?.channels || dict.channels || dict.hotline_channels;
+    assert.ok(channels.some((c) => c.code === 'butler' && c.name === '项目管家转办'), JSON.stringify(channels));
+    err(
+      await U.op.post(A, { channel: 'butler', kind: 'consultation', caller_name: '张三', content: '冒充管家转办', category: 'gov.other' }),
+      422,
+      'appeal.invalid_channel',
+      'channel',
+    );
+    assert.deepEqual(await count(), before);
+  });
+
+  it('visit photos: JPEG and PNG by their bytes, stored once, team scope, every view audited', async () => {
+    const visit = expectReply(await U.b1.post(`${B}/projects/${mine.id}/visits`, { visited_on: (await getToday(U.b1)).slice(0, 10), staff: '管家甲', people_met: '高经理', notes: '26#厂房基础施工现场' }), 201).visit;
+    const url = `${B}/visits/${visit.id}/photos`;
+    const up = (as, bytes, type, name = '现场.png', o = {}) => as.raw('POST', `${url}?filename=${encodeURIComponent(name)}`, { rawBody: bytes, contentType: type, ...o });
+    const list = async (as) => expectReply(await as.get(url), 200).items;
+
+    const a = expectReply(await up(U.b1, png(), 'image/png', '26#厂房基础.png'), 201);
+    assert.deepEqual([a.duplicate, a.photo.content_type, a.photo.filename, a.photo.uploaded_by], [false, 'image/png', '26#厂房基础.png', '管家甲']);
+    const j = expectReply(await up(U.b1, jpeg(), 'application/octet-stream', '配电房.jpg'), 201).photo;
+    assert.equal(j.content_type, 'image/jpeg');
+    const again = expectReply(await up(U.badm, png(), 'image/png', '重复.png'), 200);
+    assert.deepEqual([again.duplicate, again.photo.id], [true, a.photo.id]);
+
+    // refused: nothing is filed
+    const before = JSON.stringify(await list(U.badm));
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n', 'latin1');
+    err(await up(U.b1, pdf, 'application/pdf', 'a.pdf'), 415, 'butler_photo.unsupported_type', 'file');
+    err(await up(U.b1, Buffer.from('MZ\x90\x00program', 'latin1'), 'image/png', 'a.png'), 415, 'butler_photo.unsupported_type', 'file');
+    err(await up(U.b1, jpeg(), 'image/png', 'a.png'), 415, 'attachment.type_mismatch');
+    err(await up(U.b1, Buffer.alloc(0), 'image/png', 'a.png'), 422, 'attachment.empty');
+    err(await up(U.b1, png(), 'image/png', 'a/b.png'), 422, 'attachment.invalid_filename', 'filename');
+    err(await U.b1.raw('POST', url, { rawBody: png(), contentType: 'image/png' }), 400, 'request.missing_field', 'filename');
+    err(await up(U.b1, png(3, 3), 'image/png', 'a.png', { noCsrf: true }), 403, 'auth.csrf_invalid');
+    err(await up(U.b2, png(4, 4), 'image/png'), 404, 'butler_visit.not_found');
+    err(await up(U.badm2, png(4, 4), 'image/png'), 404, 'butler_visit.not_found');
+    err(await up(U.lead, png(4, 4), 'image/png'), 403, 'auth.forbidden');
+    err(await U.b1.raw('POST', `${B}/visits/999999/photos?filename=x.png`, { rawBody: png(5, 5), contentType: 'image/png' }), 404, 'butler_visit.not_found');
+    assert.equal(JSON.stringify(await list(U.badm)), before, 'a refused upload files nothing');
+    expectReply(await up(U.b1, png(4, 4), 'image/png', 'x.png'), 201);
+
+    // scope: another team or district sees nothing, the city leader sees all
+    err(await U.b2.get(url), 404, 'butler_visit.not_found');
+    err(await U.badm2.get(url), 404, 'butler_visit.not_found');
+    assert.equal((await list(U.lead)).length, 3);
+    const photos = await list(U.b1);
+    assert.deepEqual(photos.map((x) => x.filename), ['26#厂房基础.png', '配电房.jpg', 'x.png']);
+
+    // view/download: the bytes back, with their type, audited on the project each time
+    const audits = async () => (expectReply(await U.badm.get(`/api/v1/audit?entity=butler_project&id=${mine.id}`), 200).items || []).filter((x) => x.action === 'butler_photo.download').length;
+    const n0 = await audits();
+    const f = await binary(U.b1, photos[0].url);
+    assert.equal(f.status, 200);
+    assert.equal(f.type, 'image/png');
+    assert.ok(f.buf.equals(png()));
+    const g = await binary(U.lead, photos[1].url);
+    assert.deepEqual([g.status, g.type], [200, 'image/jpeg']);
+    assert.equal(await audits(), n0 + 2);
+    const other = await U.b2.get(photos[0].url);
+    err(other, 404, 'butler_photo.not_found');
+    err(await U.b1.get(`${B}/photos/999999/file`), 404, 'butler_photo.not_found');
+    assert.equal(await audits(), n0 + 2, 'refused views are not audited');
+    const ups = (expectReply(await U.badm.get(`/api/v1/audit?entity=butler_project&id=${mine.id}`), 200).items || []).filter((x) => x.action === 'butler_photo.upload');
+    assert.equal(ups.length, 3);
+  });
+
+  it('catalogue: the bureau adds, edits and retires procedures; versions, history and audit; checklists keep their items', async () => {
+    const cat = async () => expectReply(await U.b1.get(`${B}/catalogue`), 200).butler_procedures;
+    const seeded = await cat();
+    assert.equal(seeded.length, 9);
+    assert.ok(seeded.every((p) => p.id > 0 && p.version === 1 && p.retired === false), 'seeded from the data file');
+    const water = {
+      code: 'water_permit',
+      stage: 'engineering',
+      name: '取水许可',
+      department: '市城乡水务局',
+      time_limit_workdays: 20,
+      per_building: false,
+      materials: ['取水许可申请书', '建设项目水资源论证报告书（表）', '取水工程设计文件'],
+      flow: ['申请', '受理', '审查', '决定'],
+      source: '《取水许可和水资源费征收管理条例》第十一条、第十八条',
+      to_confirm: '本地办理时限待确认',
+    };
+    err(await U.b1.post(`${B}/catalogue/procedures`, water), 403, 'auth.forbidden');
+    err(await U.lead.post(`${B}/catalogue/procedures`, water), 403, 'auth.forbidden');
+    const created = expectReply(await U.badm.post(`${B}/catalogue/procedures`, water), 201).procedure;
+    assert.deepEqual([created.version, created.retired, created.stage_name, created.materials.length], [1, false, '工程建设许可', 3]);
+    const after = await cat();
+    assert.equal(after.length, 10);
+    // the engineering stage lists it after the seeded engineering procedures, before the permit stage
+    const codes = after.map((p) => p.code);
+    assert.ok(codes.indexOf('water_permit') > codes.indexOf('drawing_review') && codes.indexOf('water_permit') < codes.indexOf('construction_permit'), codes.join());
+
+    // a new project's checklist has it; the existing one keeps its items
+    const before = (await U.b1.get(`${B}/projects/${mine.id}`)).json.project.procedures.map((x) => x.code);
+    const fresh = expectReply(await U.badm.post(`${B}/projects`, projectBody({ name: '新目录下登记的项目' })), 201).project;
+    assert.ok(fresh.procedures.some((x) => x.code === 'water_permit' && x.name === '取水许可'));
+    assert.deepEqual(expectReply(await U.b1.get(`${B}/projects/${mine.id}`), 200).project.procedures.map((x) => x.code), before);
+
+    // edit: a new version; the same content again is no new version
+    const edited = expectReply(await U.badm.put(`${B}/catalogue/procedures/${created.id}`, { ...water, code: undefined, time_limit_workdays: 15 }), 200).procedure;
+    assert.deepEqual([edited.version, edited.time_limit_workdays, edited.code], [2, 15, 'water_permit']);
+    const same = expectReply(await U.badm.put(`${B}/catalogue/procedures/${created.id}`, { ...water, code: undefined, time_limit_workdays: 15 }), 200).procedure;
+    assert.equal(same.version, 2);
+    // retire: new checklists no longer get it, the one that has it keeps it
+    const retired = expectReply(await U.badm.post(`${B}/catalogue/procedures/${created.id}/retire`, {}), 200).procedure;
+    assert.deepEqual([retired.version, retired.retired], [3, true]);
+    err(await U.badm.post(`${B}/catalogue/procedures/${created.id}/retire`, {}), 409, 'butler_catalog.invalid_state');
+    const later = expectReply(await U.badm.post(`${B}/projects`, projectBody({ name: '停用后登记的项目' })), 201).project;
+    assert.ok(!later.procedures.some((x) => x.code === 'water_permit'));
+    const kept = expectReply(await U.badm.get(`${B}/projects/${fresh.id}`), 200).project.procedures.find((x) => x.code === 'water_permit');
+    assert.equal(kept.name, '取水许可', 'the old checklist row still reads its name');
+    expectReply(await U.badm.post(`${B}/catalogue/procedures/${created.id}/restore`, {}), 200);
+
+    const hist = expectReply(await U.b1.get(`${B}/catalogue/procedures/${created.id}/history`), 200).items;
+    assert.deepEqual(hist.map((h) => [h.version, h.action, h.changed_by]), [
+      [1, 'create', '山亭区审批局管理员'],
+      [2, 'update', '山亭区审批局管理员'],
+      [3, 'retire', '山亭区审批局管理员'],
+      [4, 'restore', '山亭区审批局管理员'],
+    ]);
+    assert.deepEqual(hist.map((h) => h.time_limit_workdays), [20, 15, 15, 15]);
+    assert.equal(expectReply(await U.b1.get(`${B}/catalogue/procedures/${seeded[0].id}/history`), 200).items[0].action, 'seed');
+    const audit = expectReply(await U.badm.get(`/api/v1/audit?entity=butler_catalog&id=${created.id}`), 200).items;
+    assert.deepEqual(audit.map((a) => a.action), ['butler_catalog.create', 'butler_catalog.update', 'butler_catalog.retire', 'butler_catalog.restore']);
+    assert.ok(audit.slice(1).every((a) => a.old_digest && a.new_digest && a.old_digest !== a.new_digest), 'before and after digested');
+  });
+
+  it('catalogue: bad input is refused with code, Chinese message and field, and nothing changes', async () => {
+    const snap = async () => JSON.stringify(expectReply(await U.badm.get(`${B}/catalogue`), 200).butler_procedures);
+    const before = await snap();
+    const good = {
+      code: 'fire_design_review', stage: 'engineering', name: '消防设计审查', department: '住房城乡建设主管部门', time_limit_workdays: 15,
+      materials: ['消防设计审查申请表'], flow: ['申请', '审查'], source: '《建设工程消防设计审查验收管理暂行规定》第十五条',
+    };
+    const url = `${B}/catalogue/procedures`;
+    const id = JSON.parse(before)[0].id;
+    const cases = [
+      [{ ...good, code: 'Fire' }, 422, 'butler_catalog.invalid_code', 'code'],
+      [{ ...good, code: 'construction_permit' }, 409, 'butler_catalog.duplicate_code', 'code'],
+      [{ ...good, stage: 'completed' }, 422, 'butler_catalog.invalid_stage', 'stage'],
+      [{ ...good, materials: [] }, 400, undefined, 'materials'],
+      [{ ...good, materials: ['甲|乙'] }, 422, 'butler_catalog.invalid_item', 'materials'],
+      [{ ...good, flow: [''] }, 422, 'butler_catalog.invalid_item', 'flow'],
+      [{ ...good, source: '' }, 400, 'request.missing_field', 'source'],
+      [{ ...good, source: undefined }, 400, 'request.missing_field', 'source'],
+      [{ ...good, time_limit_workdays: 0 }, 422, 'request.out_of_range', 'time_limit_workdays'],
+      [{ ...good, time_limit_workdays: '5' }, 400, 'request.invalid_type', 'time_limit_workdays'],
+      [{ ...good, name: '长'.repeat(31) }, 422, 'request.too_long', 'name'],
+      [{ ...good, extra: 1 }, 400, 'request.unknown_field', 'extra'],
+    ];
+    for (const [body, status, code, field] of cases) err(await U.badm.post(url, body), status, code, field);
+    const put = `${url}/${id}`;
+    const { code: _c, ...upd } = good;
+    err(await U.badm.put(put, { ...upd, code: 'x_y' }), 400, 'request.unknown_field', 'code');
+    err(await U.badm.put(put, { ...upd, flow: ['a||b'] }), 422, 'butler_catalog.invalid_item', 'flow');
+    err(await U.badm.put(`${url}/999999`, upd), 404, 'butler_catalog.not_found');
+    err(await U.badm.post(`${url}/999999/retire`, {}), 404, 'butler_catalog.not_found');
+    err(await U.badm.post(`${url}/${id}/restore`, {}), 409, 'butler_catalog.invalid_state');
+    err(await U.badm.post(url, good, { noCsrf: true }), 403, 'auth.csrf_invalid');
+    err(await U.b1.get(`${url}/999999/history`), 404, 'butler_catalog.not_found');
+    assert.equal(await snap(), before);
+  });
+
+  it('a question handed over before issue 8 (free-text department, no appeal) stays readable and answerable', async () => {
+    // such rows can no longer be made through the API: write one as the old code did
+    const py = [
+      'import sqlite3, sys',
+      'c = sqlite3.connect(sys.argv[1], timeout=10)',
+      "c.execute(\"INSERT INTO butler_questions (project_id, team_id, raised_at, asker, content, status, department, handed_at, due_at, estimated_due, created_at) VALUES (?, ?, 1767225600, '高经理', '老问题：排水许可？', 'handed_over', '区住建局', 1767225600, 1767830400, 0, 1767225600)\", (int(sys.argv[2]), int(sys.argv[3])))",
+      'c.commit()',
+    ].join('\n');
+    execFileSync('python3', ['-c', py, srv.db, String(mine.id), String(teams[0].id)]);
+    const old = expectReply(await U.b1.get(`${B}/questions?project_id=${mine.id}`), 200).items.find((x) => x.content === '老问题：排水许可？');
+    assert.deepEqual([old.status, old.department, old.department_id, old.appeal, old.overdue], ['handed_over', '区住建局', null, null, true]);
+    const ans = expectReply(await U.b1.post(`${B}/questions/${old.id}/answer`, { answer: '区住建局已答复：按排水许可指南办理。' }), 200).question;
+    assert.deepEqual([ans.status, ans.answer, ans.appeal], ['answered', '区住建局已答复：按排水许可指南办理。', null]);
+    err(await U.b1.post(`${B}/questions/${old.id}/answer`, { answer: '再答' }), 409, 'butler_question.already_answered');
+  });
+
+  it('a new 一次性告知书 lists the materials of the catalogue as it is now', async () => {
+    const probe = {
+      code: 'notice_probe', stage: 'acceptance', name: '人防工程竣工验收备案', department: '区人防办', time_limit_workdays: 5,
+      materials: ['人防工程竣工验收报告甲版'], flow: ['申请', '备案'], source: '《人民防空工程建设管理规定》（待确认条款）',
+    };
+    const d = expectReply(await U.badm.post(`${B}/catalogue/procedures`, probe), 201).procedure;
+    const p = expectReply(await U.badm.post(`${B}/projects`, projectBody({ name: '告知书探针项目' })), 201).project;
+    const pdfText = async () => {
+      const n = expectReply(await U.badm.post(`${B}/projects/${p.id}/notices`, { contact_phone: '13906321111' }), 201).notice;
+      const r = await binary(U.badm, `${B}/notices/${n.id}/pdf`);
+      assert.equal(r.status, 200);
+      const f = path.join(tmp, `probe-${n.id}.pdf`);
+      fs.writeFileSync(f, r.buf);
+      return flat(execFileSync('pdftotext', ['-layout', f, '-'], { encoding: 'utf8' }));
+    };
+    assert.ok((await pdfText()).includes(flat('人防工程竣工验收报告甲版')));
+    const { code: _c, ...upd } = probe;
+    expectReply(await U.badm.put(`${B}/catalogue/procedures/${d.id}`, { ...upd, materials: ['人防工程竣工验收报告乙版'] }), 200);
+    const t2 = await pdfText();
+    assert.ok(t2.includes(flat('人防工程竣工验收报告乙版')) && !t2.includes(flat('人防工程竣工验收报告甲版')));
   });
 });

@@ -3,11 +3,13 @@
 // and a power room and assigns it to a team; the team's butler sees the
 // checklist with the 施工许可证 missing for each building, marks a procedure
 // done, issues the 一次性告知书 (a PDF) and records its delivery, records a
-// site visit and a question handed to a department; the dashboard counts it.
+// site visit and a question handed to a department through the hotline's
+// dispatch; the dashboard counts it; the approval progress ledger.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
+import { deflateSync } from 'node:zlib'
 import {
   ROOT,
   PASSWORD,
@@ -41,6 +43,34 @@ function uscc(first17) {
   let sum = 0
   for (let i = 0; i < 17; i++) sum += set.indexOf(first17[i]) * w[i]
   return first17 + set[(31 - (sum % 31)) % 31]
+}
+
+function crc32(buf) {
+  let crc = 0xffffffff
+  for (const b of buf) {
+    crc ^= b
+    for (let k = 0; k < 8; k++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1))
+  }
+  return (crc ^ 0xffffffff) >>> 0
+}
+function pngChunk(type, data) {
+  const len = Buffer.alloc(4)
+  len.writeUInt32BE(data.length)
+  const td = Buffer.concat([Buffer.from(type, 'ascii'), data])
+  const crc = Buffer.alloc(4)
+  crc.writeUInt32BE(crc32(td))
+  return Buffer.concat([len, td, crc])
+}
+/** A w×h PNG of one RGB colour. */
+function png(w, h, rgb) {
+  const ihdr = Buffer.alloc(13)
+  ihdr.writeUInt32BE(w, 0)
+  ihdr.writeUInt32BE(h, 4)
+  ihdr.set([8, 2, 0, 0, 0], 8)
+  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: w }, () => rgb).flat())])
+  const raw = Buffer.concat(Array.from({ length: h }, () => row))
+  const sig = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+  return Buffer.concat([sig, pngChunk('IHDR', ihdr), pngChunk('IDAT', deflateSync(raw)), pngChunk('IEND', Buffer.alloc(0))])
 }
 
 before(async () => {
@@ -191,19 +221,42 @@ test('the butler records a visit and a question handed to a department; the dash
     .fill('仅 26#、27# 厂房和配电房施工许可证未办理；企业询问取水许可办理。')
   await v.locator('[data-test=visit-save]').click()
   await expectMessage(page, '走访已记录')
-  await page.locator('[data-test=visit-table] .el-table__row', { hasText: '配电房' }).waitFor()
+  const vrow = page.locator('[data-test=visit-table] .el-table__row', { hasText: '配电房' })
+  await vrow.waitFor()
+  // photos of the visit: upload two, see their thumbnails
+  await vrow.locator('[data-test=visit-photos]', { hasText: '0 张' }).click()
+  const ph = dialog(page, '走访照片')
+  await ph.locator('text=暂无照片').waitFor()
+  await ph.locator('input[data-test=photo-file]').setInputFiles([
+    { name: '26#厂房基础.png', mimeType: 'image/png', buffer: png(160, 120, [0x2e, 0x8b, 0x57]) },
+    { name: '配电房.png', mimeType: 'image/png', buffer: png(160, 120, [0x1f, 0x5f, 0xa8]) },
+  ])
+  await expectMessage(page, '已上传 2 张照片')
+  await ph.locator('[data-test=photo-item]').nth(1).waitFor()
+  assert.equal(await ph.locator('[data-test=photo-item]').count(), 2)
+  const img = ph.locator('[data-test=photo-item] img').first()
+  await img.waitFor()
+  await page.waitForFunction((el) => el.complete && el.naturalWidth === 160, await img.elementHandle())
+  await shot(page, 'visit-photos', P)
+  await ph.locator('.el-dialog__headerbtn').click()
+  await vrow.locator('[data-test=visit-photos]', { hasText: '2 张' }).waitFor()
 
   await page.locator('.el-tabs__item', { hasText: '企业问题' }).click()
   await page.locator('[data-test=question-add]').click()
   const q = dialog(page, '记录企业问题')
   await q.locator('textarea[data-test=question-content]').fill('项目取水许可如何办理，需要多长时间？')
   await q.locator('.el-radio-button', { hasText: '转交部门' }).click()
-  await q.locator('input[data-test=question-department]').fill('区水务局')
+  await q.locator('[data-test=question-save]').click()
+  await q.locator('.el-form-item__error', { hasText: '请选择承办单位' }).waitFor()
+  await pickOption(page, q.locator('[data-test=question-department]'), '市城乡水务局')
   await shot(page, 'question-form', P)
   await q.locator('[data-test=question-save]').click()
-  await expectMessage(page, '问题已转交部门')
+  await expectMessage(page, '问题已经市民热线转交')
   const qr = page.locator('[data-test=question-table] .el-table__row', { hasText: '取水许可' })
   await qr.locator('[data-test=question-status]', { hasText: '已转交部门' }).waitFor()
+  await qr.locator('[data-test=question-appeal]', { hasText: '待签收' }).waitFor()
+  assert.match(await qr.locator('[data-test=question-appeal]').innerText(), /热线工单 RX\d{10}/)
+  assert.equal(await qr.locator('[data-test=question-answer]').count(), 0, 'answered in the hotline, not here')
   await shot(page, 'question-handed', P)
 
   await page.goto('/butler/dashboard')
@@ -217,6 +270,112 @@ test('the butler records a visit and a question handed to a department; the dash
     ['山亭区项目管家第一团队', '0', '1', '0'],
   )
   await shot(page, 'dashboard', P)
+  assert.deepEqual(page.errors, [])
+  await page.context().close()
+})
+
+test('the butler keeps the approval progress ledger: problems and measures with who and when', async () => {
+  const page = await newPage(browser, server.base)
+  await login(page, 'bt')
+  await page.goto(projectUrl)
+  await page.locator('.el-tabs__item', { hasText: '审批进度台账' }).click()
+  await page.locator('[data-test=ledger-add]').click()
+  const d = dialog(page, '增加审批事项')
+  await d.locator('[data-test=ledger-save]').click()
+  await d.locator('.el-form-item__error', { hasText: '请填写审批事项' }).waitFor()
+  await d.locator('.el-form-item__error', { hasText: '请填写责任单位' }).waitFor()
+  await shot(page, 'ledger-form-errors', P)
+  await pickOption(page, d.locator('[data-test=ledger-approval]'), '建筑工程施工许可证（26#）')
+  // picking a checklist procedure brings its department along
+  assert.match(await d.locator('input[data-test=ledger-department]').inputValue(), /住房城乡建设主管部门/)
+  await d.locator('input[data-test=ledger-department]').fill('区行政审批服务局')
+  await d.locator('textarea[data-test=ledger-progress]').fill('已受理，待施工图审查合格书')
+  await d.locator('textarea[data-test=ledger-problems]').fill('施工图审查未完成')
+  await d.locator('[data-test=ledger-save]').click()
+  await expectMessage(page, '已增加审批事项')
+  const row = page.locator('[data-test=ledger-table] .el-table__row', { hasText: '26#' })
+  await row.waitFor()
+  await row.locator('text=施工图审查未完成').waitFor()
+  assert.equal(await row.locator('.by', { hasText: '孙管家' }).count(), 2, 'progress and problems signed by the butler')
+
+  await row.locator('[data-test=ledger-edit]').click()
+  const e = dialog(page, '更新审批进度')
+  await e.locator('textarea[data-test=ledger-measures]').fill('协调审查机构加快审查，预计下周出具合格书')
+  await e.locator('[data-test=ledger-save]').click()
+  await expectMessage(page, '审批进度已更新')
+  await row.locator('text=协调审查机构加快审查').waitFor()
+  assert.equal(await row.locator('.by', { hasText: '孙管家' }).count(), 3)
+  await shot(page, 'ledger', P)
+
+  const bt = await api(server.base, 'bt')
+  const id = Number(projectUrl.split('/').pop())
+  const items = (await bt('GET', `/butler/ledger?project_id=${id}`)).body.items
+  assert.deepEqual(
+    items.map((x) => [x.approval, x.department, x.problems, x.measures]),
+    [['建筑工程施工许可证（26#）', '区行政审批服务局', '施工图审查未完成', '协调审查机构加快审查，预计下周出具合格书']],
+  )
+  assert.deepEqual(page.errors, [])
+  await page.context().close()
+})
+
+test('the bureau edits the procedure catalogue: add, edit to a new version, history, retire', async () => {
+  const page = await newPage(browser, server.base)
+  await login(page, 'badm')
+  await page.goto('/butler/catalogue')
+  await page.locator('.el-tabs__item', { hasText: '工程建设许可' }).click()
+  await page.locator('[data-test=catalogue-table] .el-table__row', { hasText: '施工图设计文件审查' }).waitFor()
+  await page.locator('[data-test=catalogue-add]').click()
+  const d = dialog(page, '新增审批事项')
+  await d.locator('[data-test=cat-save]').click()
+  for (const m of ['请填写事项代码', '请填写事项名称', '请填写主管部门', '请至少填写一项所需材料', '请填写依据'])
+    await d.locator('.el-form-item__error', { hasText: m }).waitFor()
+  await shot(page, 'catalogue-form-errors', P)
+  await d.locator('input[data-test=cat-code]').fill('construction_permit')
+  await d.locator('input[data-test=cat-name]').fill('取水许可')
+  await d.locator('input[data-test=cat-department]').fill('市城乡水务局')
+  await d.locator('textarea[data-test=cat-materials]').fill('取水许可申请书\n建设项目水资源论证报告书（表）')
+  await d.locator('textarea[data-test=cat-flow]').fill('申请\n受理\n审查\n决定')
+  await d.locator('input[data-test=cat-source]').fill('《取水许可和水资源费征收管理条例》第十一条、第十八条')
+  await d.locator('[data-test=cat-save]').click()
+  // the server's refusal is shown next to the field
+  await d.locator('.el-form-item__error', { hasText: '目录中已有该事项代码' }).waitFor()
+  await d.locator('input[data-test=cat-code]').fill('water_permit')
+  await d.locator('[data-test=cat-save]').click()
+  await expectMessage(page, '已新增“取水许可”')
+  const row = page.locator('[data-test=catalogue-table] .el-table__row', { hasText: '取水许可' })
+  await row.locator('text=v1').waitFor()
+
+  await row.locator('[data-test=catalogue-edit]').click()
+  const e = dialog(page, '修改审批事项')
+  assert.equal(await e.locator('input[data-test=cat-code]').isDisabled(), true, 'the code never changes')
+  await e.locator('[data-test=cat-days] input').fill('15')
+  await e.locator('[data-test=cat-save]').click()
+  await expectMessage(page, '已保存为 v2')
+  await row.locator('text=15 个工作日').waitFor()
+  await row.locator('text=v2').waitFor()
+  await shot(page, 'catalogue', P)
+
+  await row.locator('[data-test=catalogue-history]').click()
+  const h = dialog(page, '修改历史')
+  const hr = h.locator('[data-test=catalogue-history-table] .el-table__row')
+  await hr.nth(1).waitFor()
+  assert.deepEqual(
+    (await hr.allInnerTexts()).map((t) => t.split('\t').slice(0, 3).map((s) => s.trim())),
+    [
+      ['v1', '新增', '山亭区审批局管理员'],
+      ['v2', '修改', '山亭区审批局管理员'],
+    ],
+  )
+  await shot(page, 'catalogue-history', P)
+  await h.locator('.el-dialog__headerbtn').click()
+
+  await row.locator('[data-test=catalogue-retire]').click()
+  await page.locator('.el-message-box__btns button', { hasText: '停用' }).click()
+  await expectMessage(page, '已停用')
+  await row.locator('[data-test=catalogue-status]', { hasText: '已停用' }).waitFor()
+  const badm = await api(server.base, 'badm')
+  const p = (await badm('GET', '/butler/catalogue')).body.butler_procedures.find((x) => x.code === 'water_permit')
+  assert.deepEqual([p.version, p.retired, p.time_limit_workdays], [3, true, 15])
   assert.deepEqual(page.errors, [])
   await page.context().close()
 })

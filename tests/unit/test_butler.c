@@ -1,7 +1,8 @@
 /* The butler's pure rules: the catalogue, which procedures a project gets,
  * the 施工许可 exemption at and around its limits, status transitions, the
  * working days the approval has taken against 120 (with the 2026 Spring
- * Festival break and its make-up Saturday), and the USCC and phone checks. */
+ * Festival break and its make-up Saturday), the USCC and phone checks, which
+ * bytes are a visit photo, and which ledger texts a change really touches. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -238,6 +239,103 @@ static void test_names_are_chinese(void **state)
 	assert_false(butler_method_valid("fax"));
 }
 
+/* Only JPEG and PNG are photos; the fund's PDF is not, nor is a program. */
+static void test_photo_type_from_the_bytes(void **state)
+{
+	(void)state;
+	static const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13};
+	static const unsigned char jpg[] = {0xff, 0xd8, 0xff, 0xe0, 0, 16, 'J', 'F', 'I', 'F'};
+	static const char pdf[] = "%PDF-1.4\n";
+	static const char exe[] = "MZ\x90\x00program";
+	assert_string_equal(butler_photo_type(png, sizeof png), "image/png");
+	assert_string_equal(butler_photo_type(jpg, sizeof jpg), "image/jpeg");
+	assert_null(butler_photo_type(pdf, sizeof pdf - 1));
+	assert_null(butler_photo_type(exe, sizeof exe - 1));
+	assert_null(butler_photo_type(png, 4)); /* a truncated signature */
+	assert_null(butler_photo_type("", 0));
+}
+
+/* A ledger change: only fields given are replaced, and only a text that
+ * really changes is reported (so it alone gets a new author). */
+static void test_ledger_merge_reports_real_changes(void **state)
+{
+	(void)state;
+	static butler_ledger_row old, out;
+	memset(&old, 0, sizeof old);
+	snprintf(old.approval, sizeof old.approval, "%s", "建筑工程施工许可证（26#厂房）");
+	snprintf(old.department, sizeof old.department, "%s", "区行政审批服务局");
+	snprintf(old.progress, sizeof old.progress, "%s", "已受理");
+	snprintf(old.problems, sizeof old.problems, "%s", "施工图审查未完成");
+	bool pr, pb, ms;
+
+	butler_ledger_change same = {NULL, NULL, "已受理", "施工图审查未完成", NULL};
+	assert_false(butler_ledger_merge(&old, &same, &out, &pr, &pb, &ms));
+	assert_false(pr || pb || ms);
+
+	butler_ledger_change some = {NULL, NULL, NULL, "施工图审查未完成", "协调审查机构加快审查"};
+	assert_true(butler_ledger_merge(&old, &some, &out, &pr, &pb, &ms));
+	assert_false(pr);
+	assert_false(pb);
+	assert_true(ms);
+	assert_string_equal(out.measures, "协调审查机构加快审查");
+	assert_string_equal(out.progress, "已受理");
+
+	butler_ledger_change cleared = {NULL, NULL, NULL, "", NULL};
+	assert_true(butler_ledger_merge(&old, &cleared, &out, &pr, &pb, &ms));
+	assert_true(pb);
+	assert_string_equal(out.problems, "");
+
+	butler_ledger_change renamed = {"建设工程规划许可证", NULL, NULL, NULL, NULL};
+	assert_true(butler_ledger_merge(&old, &renamed, &out, &pr, &pb, &ms));
+	assert_false(pr || pb || ms);
+	assert_string_equal(out.approval, "建设工程规划许可证");
+	assert_string_equal(out.department, "区行政审批服务局");
+}
+
+/* What the bureau may write into the catalogue: four stages, a code checklist
+ * rows can point at, a cited source, and materials and flow without empty
+ * items (the "|" separator would otherwise make them). */
+static void test_catalogue_check(void **state)
+{
+	(void)state;
+	static butler_proc_def d;
+	hm_error e;
+	const butler_proc_def *seed = butler_proc_find("construction_permit");
+	assert_non_null(seed);
+	d = *seed;
+	assert_int_equal(butler_catalog_check(&d, &e), HM_OK);
+
+	d = *seed;
+	snprintf(d.stage, sizeof d.stage, "%s", "completed");
+	assert_int_equal(butler_catalog_check(&d, &e), HM_E_BUTLER_CATALOG_STAGE);
+	assert_string_equal(e.field, "stage");
+	d = *seed;
+	snprintf(d.code, sizeof d.code, "%s", "Permit");
+	assert_int_equal(butler_catalog_check(&d, &e), HM_E_BUTLER_CATALOG_CODE);
+	snprintf(d.code, sizeof d.code, "%s", "p");
+	assert_int_equal(butler_catalog_check(&d, &e), HM_E_BUTLER_CATALOG_CODE);
+	snprintf(d.code, sizeof d.code, "%s", "water_permit_2");
+	assert_int_equal(butler_catalog_check(&d, &e), HM_OK);
+	d = *seed;
+	snprintf(d.materials, sizeof d.materials, "%s", "申请表||施工合同");
+	assert_int_equal(butler_catalog_check(&d, &e), HM_E_BUTLER_CATALOG_ITEM);
+	assert_string_equal(e.field, "materials");
+	snprintf(d.materials, sizeof d.materials, "%s", "申请表|");
+	assert_int_equal(butler_catalog_check(&d, &e), HM_E_BUTLER_CATALOG_ITEM);
+	d = *seed;
+	d.flow[0] = '\0';
+	assert_int_equal(butler_catalog_check(&d, &e), HM_E_BUTLER_CATALOG_ITEM);
+	assert_string_equal(e.field, "flow");
+	d = *seed;
+	d.workdays = 0;
+	assert_int_equal(butler_catalog_check(&d, &e), HM_E_OUT_OF_RANGE);
+	assert_string_equal(e.field, "time_limit_workdays");
+	d = *seed;
+	d.source[0] = '\0';
+	assert_int_equal(butler_catalog_check(&d, &e), HM_E_MISSING_FIELD);
+	assert_string_equal(e.field, "source");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -253,6 +351,9 @@ int main(void)
 		cmocka_unit_test(test_uscc_check_character),
 		cmocka_unit_test(test_phone),
 		cmocka_unit_test(test_names_are_chinese),
+		cmocka_unit_test(test_photo_type_from_the_bytes),
+		cmocka_unit_test(test_ledger_merge_reports_real_changes),
+		cmocka_unit_test(test_catalogue_check),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

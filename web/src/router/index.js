@@ -245,6 +245,12 @@ export const menuRoutes = [
         meta: { title: '一次性告知书', icon: 'Document', perms: ['butler:project:read'] },
       },
       {
+        path: 'catalogue',
+        name: 'ButlerCatalogue',
+        component: () => import('@/views/butler/catalogue/index.vue'),
+        meta: { title: '审批事项目录', icon: 'Tickets', perms: ['butler:project:read'] },
+      },
+      {
         path: 'team',
         name: 'ButlerTeam',
         component: () => import('@/views/butler/team/index.vue'),
