@@ -20,6 +20,7 @@ const MORE = [
   ['op', 'hotline_operator', '370400', '陈话务'],
   ['sup', 'hotline_supervisor', '370400', '郑督办'],
   ['clerk', 'dept_clerk', '370400', '公安局刘经办'],
+  ['head', 'dept_head', '370400', '公安局王科长'],
 ]
 
 before(async () => {
@@ -33,8 +34,10 @@ before(async () => {
   }
   const sup = await api(server.base, 'sup')
   assert.equal((await sup('POST', `/hotline/departments/${POLICE}/members`, { username: 'clerk' })).status, 201)
+  assert.equal((await sup('POST', `/hotline/departments/${POLICE}/members`, { username: 'head' })).status, 201)
   const op = await api(server.base, 'op')
   const clerk = await api(server.base, 'clerk')
+  const head = await api(server.base, 'head')
   const appeal = async (content, place) => {
     const r = await op('POST', '/hotline/appeals', {
       channel: 'wechat',
@@ -53,6 +56,7 @@ before(async () => {
     [op, 'dispatch', { department_id: POLICE }],
     [clerk, 'sign', {}],
     [clerk, 'reply', { reply: '已责令烧烤店晚十点后停止室外营业，控制噪音，并将持续巡查' }],
+    [head, 'reply-review', { decision: 'approve' }],
     [op, 'callback', { result: 'reached', satisfaction: 'satisfied' }],
   ]) {
     const r = await who('POST', `/hotline/appeals/${replied}/${action}`, body)
