@@ -402,8 +402,18 @@ hm_err hotline_db_list(hm_db *db, int64_t scope, int64_t now, int64_t yellow_bou
 	const char *order = f->by_callback_due ? "a.callback_due IS NULL, a.callback_due, a.id"
 			    : w.fts	       ? "f.rowid DESC"
 					       : "a.id DESC";
-	snprintf(sql, sizeof sql, "SELECT " APPEAL_COLS "%s%s ORDER BY %s LIMIT $%d OFFSET $%d", from, w.sql, order,
-		 w.n + 1, w.n + 2);
+	if (w.fts)
+		snprintf(sql, sizeof sql, "SELECT " APPEAL_COLS "%s%s ORDER BY %s LIMIT $%d OFFSET $%d", from, w.sql,
+			 order, w.n + 1, w.n + 2);
+	else
+		/* the page's ids first, then their rows: when the order needs a
+		 * sort (a warning level, a period), the sort holds ids read from
+		 * the index, not every matching appeal's text (168k overdue rows
+		 * at a million appeals: ~1 s against ~0.1 s) */
+		snprintf(sql, sizeof sql,
+			 "SELECT " APPEAL_COLS " FROM hotline_appeals a WHERE a.id IN (SELECT a.id%s%s ORDER BY %s"
+			 " LIMIT $%d OFFSET $%d) ORDER BY %s",
+			 from, w.sql, order, w.n + 1, w.n + 2, order);
 	st = db_stmt_text(db, sql, e);
 	if (!st)
 		return e->err;
