@@ -3,6 +3,7 @@
  * from intake to the caller's verdict. SQL lives in hotline_db.c; this file
  * decides what is allowed and what it means. */
 #include "hotline/hotline.h"
+#include "hotline/hotline_search.h"
 
 #include <ctype.h>
 #include <pthread.h>
@@ -1137,7 +1138,17 @@ hm_err hotline_appeal_list(const hotline_ctx *c, const hotline_filter *f, hotlin
 			   int64_t *total, hm_error *e)
 {
 	struct dup_acc d = {c, visit, arg};
-	return hotline_db_list(c->db, hotline_scope(c->user), c->now, hotline_yellow_bound(c->cal, c->now), f, dup_visit,
+	/* q reads the full-text index, with the search's own rules and errors */
+	hotline_filter g = *f;
+	char match[HOTLINE_SEARCH_MATCH_MAX];
+	g.match = NULL;
+	if (f->q && f->q[0]) {
+		hm_err err = hotline_list_match(f->q, match, sizeof match, e);
+		if (err)
+			return err;
+		g.match = match;
+	}
+	return hotline_db_list(c->db, hotline_scope(c->user), c->now, hotline_yellow_bound(c->cal, c->now), &g, dup_visit,
 			       &d, total, e);
 }
 

@@ -294,6 +294,8 @@ hm_err hotline_duplicates(const hotline_ctx *c, int64_t id, hotline_appeal_visit
 typedef struct hotline_filter {
 	const char *status, *category, *channel, *warning, *q;
 	const char *district;         /* division code, "" any */
+	const char *callback_warning; /* the callback clock's level on replied appeals, "" any */
+	const char *match;            /* set by hotline_appeal_list: q as an FTS5 expression */
 	bool by_callback_due;         /* order by callback due (待回访), else newest first */
 	int64_t department_id, programme_id;
 	int64_t from, to;             /* created_at range, 0 = open */

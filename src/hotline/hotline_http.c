@@ -667,8 +667,6 @@ static hm_err filter_from_query(hm_req *r, hotline_filter *f)
 		return hm_failf(&r->err, HM_E_BAD_QUERY, "channel", "受理渠道 %.32s 不存在", f->channel);
 	if (f->warning[0] && !in_codes((const char *const[]){"none", "yellow", "red", NULL}, f->warning))
 		return hm_failf(&r->err, HM_E_BAD_QUERY, "warning", "预警等级应为 none、yellow 或 red");
-	if (strlen(f->q) > 96)
-		return hm_failf(&r->err, HM_E_BAD_QUERY, "q", "查询条件过长");
 	if ((err = id_query(r, "department_id", &f->department_id)) || (err = id_query(r, "programme_id", &f->programme_id)))
 		return err;
 	if (f->department_id && !hotline_department_find(f->department_id))
@@ -744,45 +742,13 @@ hm_err hotline_callbacks_due_handler(hm_req *r)
 	f.status = "replied";
 	f.emergency = -1;
 	f.by_callback_due = true;
+	f.callback_warning = w;
 	hotline_ctx c = ctx_of(r);
-	if (w[0]) {
-		/* the callback clock's level is derived; filter the whole (small) queue here */
-		f.page = 1;
-		f.page_size = EXPORT_MAX_ROWS;
-	}
 	struct list_acc acc = {json_array(), r->now, false, 0, {0}};
 	int64_t total;
 	if ((err = hotline_appeal_list(&c, &f, appeal_visit, &acc, &total, &r->err))) {
 		json_decref(acc.items);
 		return err;
-	}
-	int page = 1, size = 20;
-	if (w[0]) {
-		json_t *keep = json_array();
-		size_t i;
-		json_t *v;
-		json_array_foreach(acc.items, i, v)
-		{
-			if (strcmp(json_string_value(json_object_get(v, "callback_warning")), w) == 0)
-				json_array_append(keep, v);
-		}
-		json_decref(acc.items);
-		acc.items = keep;
-		total = (int64_t)json_array_size(keep);
-		if ((err = http_list_paging(r, &xlsx, &page, &size))) {
-			json_decref(keep);
-			return err;
-		}
-		if (!xlsx) {
-			/* this page of the filtered queue */
-			json_t *pg = json_array();
-			for (size_t k = (size_t)(page - 1) * (size_t)size; k < json_array_size(keep) && k < (size_t)page * (size_t)size; k++)
-				json_array_append(pg, json_array_get(keep, k));
-			json_decref(keep);
-			acc.items = pg;
-		}
-		return http_list_reply(r, acc.items, total, page, size, xlsx, "callbacks-due", "待回访", cols,
-				       sizeof cols / sizeof cols[0]);
 	}
 	return http_list_reply(r, acc.items, total, f.page, f.page_size, xlsx, "callbacks-due", "待回访", cols,
 			       sizeof cols / sizeof cols[0]);

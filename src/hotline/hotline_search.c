@@ -1,9 +1,9 @@
 /* Full-text search over appeals: the query → FTS5 expression builder (pure,
- * unit tested) and the one search query with its scope. The SQL is here
- * rather than in hotline_db.c because it is the only statement that reads
- * the index. */
+ * unit tested), shared with the appeal list's q (hotline_db_list), and the
+ * search query with its scope. */
 #include "hotline/hotline_search.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,6 +104,19 @@ hm_err hotline_search_match(const char *q, char *out, size_t n, hm_error *e)
 		return hm_fail(e, HM_E_SEARCH_TOO_LONG, "q");
 	if (!terms)
 		return hm_fail(e, HM_E_SEARCH_NO_TERMS, "q");
+	return HM_OK;
+}
+
+hm_err hotline_list_match(const char *q, char *out, size_t n, hm_error *e)
+{
+	char inner[HOTLINE_SEARCH_MATCH_MAX];
+	hm_err err = hotline_search_match(q, inner, sizeof inner, e);
+	if (err)
+		return err;
+	/* an FTS5 column filter on the whole expression: every phrase of it */
+	int len = snprintf(out, n, "{content place} : (%s)", inner);
+	if (len < 0 || (size_t)len >= n)
+		return hm_fail(e, HM_E_SEARCH_TOO_LONG, "q");
 	return HM_OK;
 }
 

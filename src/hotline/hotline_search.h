@@ -35,6 +35,10 @@
  * or Chinese character: punctuation, emoji only). */
 hm_err hotline_search_match(const char *q, char *out, size_t n, hm_error *e);
 
+/* The same, limited to the columns the appeal list's q searches (content
+ * and place), for hotline_appeal_list. Same errors. */
+hm_err hotline_list_match(const char *q, char *out, size_t n, hm_error *e);
+
 /* One piece of a snippet: text, and whether it is a hit to highlight. */
 typedef void (*hotline_snippet_visit)(const char *text, size_t len, bool hit, void *arg);
 /* Split a snippet made with HOTLINE_MARK_OPEN/CLOSE around hits into pieces. */

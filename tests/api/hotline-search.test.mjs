@@ -87,6 +87,28 @@ describe('hotline search', () => {
     assert.deepEqual(await found(U.lead, '噪音'), [ids.justice, ids.reply, ids.noise]);
   });
 
+  it("the appeal list's q reads the same index: content and place, a clerk's scope, the search's refusals", async () => {
+    const list = async (as, q, extra = '') =>
+      expectReply(await as.get(`${A}?q=${encodeURIComponent(q)}&page_size=100${extra}`), 200);
+    // a two-character word; the reply is not the list's q (content or place)
+    let r = await list(U.op, '噪音');
+    assert.equal(r.total, 2);
+    assert.deepEqual(r.items.map((x) => x.id), [ids.justice, ids.noise]);
+    assert.deepEqual((await list(U.op, '临城街道')).items.map((x) => x.id), [ids.reply]); // the place
+    assert.deepEqual((await list(U.op, '噪音 深夜')).items.map((x) => x.id), [ids.justice]);
+    // with the list's other filters and a clerk's scope
+    assert.deepEqual((await list(U.op, '噪音', `&department_id=${JUSTICE}`)).items.map((x) => x.id), [ids.justice]);
+    r = await list(U.clerk2, '噪音');
+    assert.equal(r.total, 1);
+    assert.deepEqual(r.items.map((x) => x.id), [ids.justice]);
+    assert.equal((await list(U.op, '噪音', '&status=closed')).total, 0);
+    // the search's refusals, with field q
+    for (const [q, code] of [['，。！？', 'search.no_terms'], ['   ', 'search.empty_query'], ['噪'.repeat(51), 'search.query_too_long']])
+      expectReply(await U.op.get(`${A}?q=${encodeURIComponent(q)}`), 400, code, 'q');
+    // FTS5 syntax is only text
+    assert.equal((await list(U.op, '噪音 OR 供暖')).total, 0);
+  });
+
   it('no caller name or phone in any hit', async () => {
     const r = await U.op.get(`${S}?q=${encodeURIComponent('噪音')}`);
     assert.equal(r.status, 200);

@@ -240,6 +240,32 @@ static void piece(const char *text, size_t len, bool hit, void *arg)
 	c->len += (size_t)n;
 }
 
+/* The appeal list's q: the search's expression, limited to content and place;
+ * the search's refusals, with field q. */
+static void test_list_match(void **state)
+{
+	(void)state;
+	char out[HOTLINE_SEARCH_MATCH_MAX];
+	hm_error e;
+	hm_error_clear(&e);
+	assert_int_equal(hotline_list_match("噪音 供暖", out, sizeof out, &e), HM_OK);
+	char want[HOTLINE_SEARCH_MATCH_MAX + 32];
+	snprintf(want, sizeof want, "{content place} : (%s)", match_ok("噪音 供暖"));
+	assert_string_equal(out, want);
+	static const struct {
+		const char *q;
+		hm_err err;
+	} bad[] = {{"", HM_E_SEARCH_EMPTY}, {"，。！？", HM_E_SEARCH_NO_TERMS}, {"a b c d e f g h i", HM_E_SEARCH_TOO_LONG}};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		hm_error_clear(&e);
+		assert_int_equal(hotline_list_match(bad[i].q, out, sizeof out, &e), bad[i].err);
+		assert_string_equal(e.field, "q");
+	}
+	/* too small a buffer for the column filter is too long, never cut */
+	hm_error_clear(&e);
+	assert_int_equal(hotline_list_match("噪音", out, 20, &e), HM_E_SEARCH_TOO_LONG);
+}
+
 static void test_snippet_pieces(void **state)
 {
 	(void)state;
@@ -400,6 +426,7 @@ int main(void)
 		cmocka_unit_test(test_callback_stops),
 		cmocka_unit_test(test_match_expression),
 		cmocka_unit_test(test_match_refused),
+		cmocka_unit_test(test_list_match),
 		cmocka_unit_test(test_snippet_pieces),
 		cmocka_unit_test_setup_teardown(test_index_follows_table, db_setup, db_teardown),
 		cmocka_unit_test_setup_teardown(test_index_read_only_connection, db_setup, db_teardown),
