@@ -667,7 +667,12 @@ bool hotline_repeat_judge(bool same_phone, bool same_category, const char *place
 		if (m->place_pct < 0)
 			m->place_pct = 0;
 	}
-	bool phone = same_phone && same_category, place = m->place_pct >= HOTLINE_REPEAT_PLACE_MIN,
+	/* a place that only shares most characters with another (光明路86号,
+	 * 光明路88号) is a neighbour; one written out further (光明路, 光明路88号)
+	 * may be the same */
+	m->close_place = !m->same_place && m->place_pct >= HOTLINE_REPEAT_PLACE_MIN &&
+			 (strstr(fa, fb) || strstr(fb, fa));
+	bool phone = same_phone && same_category, place = m->same_place || m->close_place,
 	     text = text_pct >= HOTLINE_REPEAT_TEXT_MIN;
 	/* the phone counts in the score even across categories: the same caller
 	 * telling of the same place or in the same words is a strong sign */

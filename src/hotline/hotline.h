@@ -61,12 +61,16 @@
  * below (see tests/unit/test_hotline.c). */
 #define HOTLINE_REPEAT_TEXT_MIN 40
 /* Place similarity from which two places are "地点相近" when their
- * normalised texts differ: "市中区光明路" vs "市中区光明路88号" is 77,
+ * normalised texts differ and one contains the other: "市中区光明路" vs
+ * "市中区光明路88号" is 76 (close); "市中区光明路86号" vs "市中区光明路88号"
+ * is 75 but neither contains the other (two buildings, not close);
  * "市中区光明路" vs "市中区建华西路" 36. */
 #define HOTLINE_REPEAT_PLACE_MIN 60
 /* At most this many appeals of the same district (or, without a district,
- * of the same category) nearest in time are compared per check, so a
- * check stays fast whatever the size of the table. */
+ * of the same category) nearest in time before the appeal, and as many
+ * after it, are compared per check, so a check stays fast whatever the
+ * size of the table (a district with 25,000 appeals in the window: about
+ * 50 ms, bench figure in the commit that set this). */
 #define HOTLINE_REPEAT_CANDIDATES 3000
 /* At most this many suggestions are given, strongest first. */
 #define HOTLINE_REPEAT_MAX 20
@@ -223,6 +227,7 @@ typedef struct hotline_repeat_match {
 	bool same_phone;      /* the same (non-empty) caller phone */
 	bool same_category;
 	bool same_place;      /* equal once folded */
+	bool close_place;     /* not equal, one contains the other, similarity ≥ HOTLINE_REPEAT_PLACE_MIN */
 	int place_pct;        /* place similarity when not equal, else 100 (0 without a place) */
 	int text_pct;         /* content similarity */
 	int score;            /* 0–100, for ordering */
@@ -230,7 +235,7 @@ typedef struct hotline_repeat_match {
 /* Judge a candidate pair: same_phone and same_category as found, the
  * places as typed, text_pct as hotline_grams_dice gave. A pair is a
  * repeat when the phone and the category are the same, or the place is
- * the same or close (HOTLINE_REPEAT_PLACE_MIN), or the text is close
+ * the same or close (close_place), or the text is close
  * (HOTLINE_REPEAT_TEXT_MIN). The score adds 40 for the phone, up to 30 for
  * the place and up to 60 for the text (capped at 100): the same words
  * weigh most, then the same caller, then the same place. Fills m; pure. */

@@ -329,11 +329,17 @@ hm_err hotline_db_repeat_candidates(hm_db *db, int64_t scope, const hotline_appe
 		return HM_OK;
 	/* each branch names the column its index leads with, so the planner
 	 * reads one caller's (or district's, or category's) window only */
-	const char *sql = by_phone    ? "SELECT" CAND_COLS CAND_WHERE " AND a.caller_phone_hash = $5 LIMIT $6"
-			  : x->district[0] ? "SELECT" CAND_COLS CAND_WHERE
-					       " AND a.district = $5 ORDER BY abs(a.created_at - $3) LIMIT $6"
-					     : "SELECT" CAND_COLS CAND_WHERE
-					       " AND a.category = $5 ORDER BY abs(a.created_at - $3) LIMIT $6";
+	/* the nearest in time on either side, each read in index order (no
+	 * sort of the whole window, which a busy district fills with tens of
+	 * thousands of appeals) */
+#define NEAREST(COL)                                                                                              \
+	"SELECT * FROM (SELECT" CAND_COLS CAND_WHERE " AND a." COL " = $5 AND a.created_at <= $3"                  \
+	" ORDER BY a.created_at DESC LIMIT $6) UNION ALL SELECT * FROM (SELECT" CAND_COLS CAND_WHERE " AND a." COL \
+	" = $5 AND a.created_at > $3 ORDER BY a.created_at LIMIT $6)"
+	const char *sql = by_phone        ? "SELECT" CAND_COLS CAND_WHERE " AND a.caller_phone_hash = $5 LIMIT $6"
+			  : x->district[0] ? NEAREST("district")
+					   : NEAREST("category");
+#undef NEAREST
 	STMT(sql);
 	db_bind_int(st, 1, scope);
 	db_bind_int(st, 2, x->id);

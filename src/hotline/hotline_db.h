@@ -22,8 +22,9 @@ hm_err hotline_db_list(hm_db *db, int64_t scope, int64_t now, int64_t yellow_bou
 /* Repeat candidates of x in scope, created within window seconds of it, not
  * x, not merged into anything, not merged or closed: by_phone reads those
  * with x's caller phone (index on the phone's keyed hash), else the at most
- * max nearest in time of x's district (index (district, created_at)) or,
- * when x has no district, of its category (index (category, created_at)).
+ * max nearest in time before x and max after it of x's district (index
+ * (district, created_at)) or, when x has no district, of its category
+ * (index (category, created_at)), each side read in index order.
  * Only the columns the comparison needs are read (no sealed phone). */
 typedef void (*hotline_db_candidate_visit)(int64_t id, const char *place, const char *content, const char *category,
 					   bool same_phone, void *arg);

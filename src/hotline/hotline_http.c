@@ -624,7 +624,7 @@ static void repeat_visit(const hotline_appeal *a, const hotline_repeat_match *m,
 		json_array_append_new(reasons, json_pack("{s:s, s:s}", "code", "phone", "text", "同一来电号码"));
 	if (m->same_place)
 		json_array_append_new(reasons, json_pack("{s:s, s:s}", "code", "place", "text", "同一地点"));
-	else if (m->place_pct >= HOTLINE_REPEAT_PLACE_MIN) {
+	else if (m->close_place) {
 		snprintf(text, sizeof text, "地点相近 %d%%", m->place_pct);
 		json_array_append_new(reasons, json_pack("{s:s, s:s, s:i}", "code", "place", "text", text, "percent", m->place_pct));
 	}

@@ -187,6 +187,11 @@ static void test_repeat_judge(void **state)
 	assert_false(m.same_place);
 	assert_int_equal(m.place_pct, 76);
 	assert_true(m.place_pct >= HOTLINE_REPEAT_PLACE_MIN);
+	assert_true(m.close_place);
+	/* two buildings of one road share most characters but are neighbours */
+	assert_false(hotline_repeat_judge(false, true, "市中区光明路86号", "市中区光明路88号", 0, &m));
+	assert_int_equal(m.place_pct, 75);
+	assert_false(m.close_place);
 	/* another road of the same district is not the same place */
 	assert_false(hotline_repeat_judge(false, true, "市中区光明路", "市中区建华西路", 0, &m));
 	assert_true(m.place_pct < HOTLINE_REPEAT_PLACE_MIN);
