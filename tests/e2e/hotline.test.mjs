@@ -446,6 +446,13 @@ test('a repeat is suggested with its reasons, merged, answered by the main and c
   const after = await op('GET', `/hotline/appeals/${main.id}`)
   assert.equal(after.body.appeal.status, 'replied')
   assert.equal(after.body.appeal.satisfaction, '')
+  // the main's page lists its merged callers with their own ratings
+  await page.goto(`/hotline/appeal/${main.id}`)
+  const merged = page.locator('[data-test=merged-list] .el-table__row', { hasText: rep.no })
+  await merged.locator('.el-tag', { hasText: '基本满意' }).waitFor()
+  assert.ok((await merged.innerText()).includes('137****3333'))
+  await merged.scrollIntoViewIfNeeded()
+  await shot(page, 'repeat-main', P)
   assert.deepEqual(page.errors, [])
   await page.context().close()
 })
