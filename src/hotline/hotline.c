@@ -1355,7 +1355,9 @@ static void dup_visit(const hotline_appeal *a, void *arg)
  * A merged appeal (重复件) keeps its own row, caller and clocks of its own:
  *   merged   waits while the main appeal is handled;
  *   replied  when the main's reply is approved, it takes that reply as its
- *            own and enters 待回访 with its own callback due;
+ *            own and enters 待回访 with its own callback due (a later
+ *            approved reply, after a rework of the main, replaces it for
+ *            a caller not yet reached);
  *   closed   after its own callback, with its caller's own rating.
  * 不满意 from a merged appeal's caller is the same matter left unresolved,
  * so it follows the main's rule (hotline_callback): the main is reworked
@@ -1386,36 +1388,43 @@ static hm_err pass_reply(const hotline_ctx *c, const hotline_appeal *main, int64
 }
 
 struct id_list {
-	int64_t ids[256];
-	int n;
-	bool more;
+	int64_t *ids;
+	size_t n, cap;
+	bool oom;
 };
 
+/* The merged appeals an approved reply of the main reaches: those waiting
+ * for it, and those still waiting for their callback on an earlier answer
+ * (the main was reworked meanwhile: the call is about the latest answer). */
 static void collect_id(const hotline_appeal *a, void *arg)
 {
 	struct id_list *l = arg;
-	if (l->n < (int)(sizeof l->ids / sizeof l->ids[0]))
-		l->ids[l->n++] = a->id;
-	else
-		l->more = true;
+	if (strcmp(a->status, "merged") != 0 && strcmp(a->status, "replied") != 0)
+		return;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		int64_t *ids = realloc(l->ids, cap * sizeof *ids);
+		if (!ids) {
+			l->oom = true;
+			return;
+		}
+		l->ids = ids;
+		l->cap = cap;
+	}
+	l->ids[l->n++] = a->id;
 }
 
 /* The main's reply was approved: every appeal waiting in it takes it. */
 static hm_err pass_reply_to_merged(const hotline_ctx *c, const hotline_appeal *main, hm_error *e)
 {
 	/* ids first, then the updates: no write while the read is open */
-	struct id_list *l = calloc(1, sizeof *l);
-	if (!l)
-		return hm_fail(e, HM_E_INTERNAL, NULL);
-	hm_err err;
-	do {
-		l->n = 0;
-		l->more = false;
-		err = hotline_db_merged(c->db, main->id, "merged", collect_id, l, e);
-		for (int i = 0; !err && i < l->n; i++)
-			err = pass_reply(c, main, l->ids[i], e);
-	} while (!err && l->more);
-	free(l);
+	struct id_list l = {0};
+	hm_err err = hotline_db_merged(c->db, main->id, "", collect_id, &l, e);
+	if (!err && l.oom)
+		err = hm_fail(e, HM_E_INTERNAL, NULL);
+	for (size_t i = 0; !err && i < l.n; i++)
+		err = pass_reply(c, main, l.ids[i], e);
+	free(l.ids);
 	return err;
 }
 

@@ -254,6 +254,28 @@ describe('hotline repeats', () => {
     assert.equal(res.appeal.supervisions.at(-1).reason, 'unsatisfied');
   });
 
+  it('the main reworked for its own caller: a merged caller not yet reached is called back on the new answer', async () => {
+    const main = await create({ district: '370403', place: '薛城区黄河路桥下', content: '黄河路桥下积水严重' });
+    const rep = await create({ district: '370403', place: '薛城区黄河路桥下', content: '桥下积水过不去' });
+    const done = await create({ district: '370403', place: '薛城区黄河路桥下', content: '黄河路桥下下雨就积水' });
+    await act(U.op, rep.id, 'merge', { main_id: main.id });
+    await act(U.op, done.id, 'merge', { main_id: main.id });
+    await replied(main.id);
+    await act(U.op, done.id, 'callback', { result: 'reached', satisfaction: 'satisfied' });
+    await act(U.op, rep.id, 'callback', { result: 'no_answer' });
+    const m = await act(U.op, main.id, 'callback', { result: 'reached', satisfaction: 'unsatisfied' });
+    assert.equal(m.status, 'rework');
+    assert.equal((await get(U.op, rep.id)).status, 'replied', 'the merged caller still waits for a callback');
+    await act(U.cp, main.id, 'reply', { reply: '已加装排水泵' });
+    await act(U.hp, main.id, 'reply-review', { decision: 'approve' });
+    const r = await get(U.op, rep.id);
+    assert.equal(r.reply, '已加装排水泵', 'the callback is about the latest answer');
+    assert.equal(r.status, 'replied');
+    const d = await get(U.op, done.id);
+    assert.equal(d.status, 'closed', 'a caller already satisfied is not reopened');
+    assert.equal(d.reply, '已责令烧烤店整改，夜间十点后停止营业');
+  });
+
   it('merging into a main already replied gives the answer at once', async () => {
     const main = await create({ district: '370405', place: '台儿庄古城西门', content: '古城西门停车场乱收费' });
     await replied(main.id);
