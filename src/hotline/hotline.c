@@ -340,7 +340,7 @@ const char *hotline_next_status(const char *from, hotline_action a)
 	case HL_CALLBACK_REWORK:
 		return IS("replied") ? "rework" : NULL;
 	case HL_MERGE:
-		return IS("registered") ? "merged" : NULL;
+		return IS("registered") || IS("dispatched") ? "merged" : NULL;
 	}
 #undef IS
 	return NULL;
@@ -486,12 +486,211 @@ bool hotline_phone_valid(const char *phone)
 	return digits >= 7;
 }
 
-bool hotline_is_repeat(const char *phone_a, const char *cat_a, int64_t at_a, const char *phone_b, const char *cat_b,
-		       int64_t at_b)
+/* ---- repeats ------------------------------------------------------------ */
+
+/* Next code point of s (advanced past it); 0 at the end. Invalid bytes are
+ * skipped one by one: a pasted text with a stray byte still compares. */
+static uint32_t next_cp(const unsigned char **s)
 {
-	int64_t d = at_a > at_b ? at_a - at_b : at_b - at_a;
-	return phone_a[0] && strcmp(phone_a, phone_b) == 0 && strcmp(cat_a, cat_b) == 0 &&
-	       d < (int64_t)HOTLINE_REPEAT_WINDOW_DAYS * 86400;
+	for (;;) {
+		const unsigned char *p = *s;
+		if (!*p)
+			return 0;
+		int len = *p < 0x80 ? 1 : (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3 : (*p & 0xF8) == 0xF0 ? 4 : 0;
+		uint32_t cp = len == 1 ? *p : len == 2 ? *p & 0x1Fu : len == 3 ? *p & 0x0Fu : *p & 0x07u;
+		bool ok = len > 0;
+		for (int i = 1; ok && i < len; i++) {
+			ok = (p[i] & 0xC0) == 0x80;
+			cp = (cp << 6) | (p[i] & 0x3Fu);
+		}
+		if (!ok) {
+			(*s)++;
+			continue;
+		}
+		*s += len;
+		return cp;
+	}
+}
+
+/* The code point folded for comparison, or 0 when it is dropped. */
+static uint32_t fold_cp(uint32_t cp)
+{
+	if (cp >= 0xFF01 && cp <= 0xFF5E) /* full-width ASCII */
+		cp -= 0xFEE0;
+	if (cp < 0x80) {
+		if (cp >= 'A' && cp <= 'Z')
+			return cp + 32;
+		return isalnum((int)cp) ? cp : 0;
+	}
+	if (cp <= 0xBF                         /* Latin-1 spaces and signs */
+	    || (cp >= 0x2000 && cp <= 0x206F)  /* general punctuation: — … “ ” */
+	    || (cp >= 0x3000 && cp <= 0x303F)  /* CJK symbols: 、。「」【】 ideographic space */
+	    || (cp >= 0xFE10 && cp <= 0xFE6F)  /* vertical, compatibility and small forms */
+	    || (cp >= 0xFF00 && cp <= 0xFF65)) /* the rest of the full-width punctuation */
+		return 0;
+	return cp;
+}
+
+static size_t put_cp(char *out, uint32_t cp)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xC0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xE0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		out[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	out[0] = (char)(0xF0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	out[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+char *hotline_text_fold(const char *text, char *out, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t k = 0;
+	uint32_t cp;
+	if (n)
+		out[0] = '\0';
+	while ((cp = next_cp(&s))) {
+		if (!(cp = fold_cp(cp)))
+			continue;
+		char buf[4];
+		size_t len = put_cp(buf, cp);
+		if (k + len >= n)
+			break;
+		memcpy(out + k, buf, len);
+		k += len;
+		out[k] = '\0';
+	}
+	return out;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+bool hotline_grams_init(hotline_grams *g, const char *text)
+{
+	g->v = NULL;
+	g->n = 0;
+	size_t len = strlen(text);
+	/* at most one gram per byte of input */
+	uint64_t *v = malloc((len + 1) * sizeof *v);
+	if (!v)
+		return false;
+	const unsigned char *s = (const unsigned char *)text;
+	uint32_t prev = 0, cp;
+	size_t n = 0, chars = 0;
+	while ((cp = next_cp(&s))) {
+		if (!(cp = fold_cp(cp)))
+			continue;
+		chars++;
+		if (prev)
+			v[n++] = (uint64_t)prev << 21 | cp;
+		prev = cp;
+	}
+	if (chars == 1)
+		v[n++] = (uint64_t)prev << 21; /* one character: a gram of its own */
+	qsort(v, n, sizeof *v, cmp_u64);
+	size_t u = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!u || v[u - 1] != v[i])
+			v[u++] = v[i];
+	g->v = v;
+	g->n = u;
+	return true;
+}
+
+void hotline_grams_fini(hotline_grams *g)
+{
+	free(g->v);
+	g->v = NULL;
+	g->n = 0;
+}
+
+int hotline_grams_dice(const hotline_grams *a, const hotline_grams *b)
+{
+	if (!a->n || !b->n)
+		return 0;
+	size_t i = 0, j = 0, common = 0;
+	while (i < a->n && j < b->n) {
+		if (a->v[i] == b->v[j])
+			common++, i++, j++;
+		else if (a->v[i] < b->v[j])
+			i++;
+		else
+			j++;
+	}
+	return (int)(200 * common / (a->n + b->n));
+}
+
+int hotline_text_similarity(const char *a, const char *b)
+{
+	hotline_grams ga, gb;
+	if (!hotline_grams_init(&ga, a))
+		return -1;
+	if (!hotline_grams_init(&gb, b)) {
+		hotline_grams_fini(&ga);
+		return -1;
+	}
+	int d = hotline_grams_dice(&ga, &gb);
+	hotline_grams_fini(&ga);
+	hotline_grams_fini(&gb);
+	return d;
+}
+
+bool hotline_repeat_judge(bool same_phone, bool same_category, const char *place_a, const char *place_b, int text_pct,
+			  hotline_repeat_match *m)
+{
+	memset(m, 0, sizeof *m);
+	m->same_phone = same_phone;
+	m->same_category = same_category;
+	m->text_pct = text_pct;
+	char fa[404], fb[404];
+	hotline_text_fold(place_a, fa, sizeof fa);
+	hotline_text_fold(place_b, fb, sizeof fb);
+	if (fa[0] && fb[0]) {
+		m->same_place = strcmp(fa, fb) == 0;
+		m->place_pct = m->same_place ? 100 : hotline_text_similarity(fa, fb);
+		if (m->place_pct < 0)
+			m->place_pct = 0;
+	}
+	/* a place that only shares most characters with another (光明路86号,
+	 * 光明路88号) is a neighbour; one written out further (光明路, 光明路88号)
+	 * may be the same */
+	m->close_place = !m->same_place && m->place_pct >= HOTLINE_REPEAT_PLACE_MIN &&
+			 (strstr(fa, fb) || strstr(fb, fa));
+	bool phone = same_phone && same_category, place = m->same_place || m->close_place,
+	     text = text_pct >= HOTLINE_REPEAT_TEXT_MIN;
+	/* the phone counts in the score even across categories: the same caller
+	 * telling of the same place or in the same words is a strong sign */
+	int score = (same_phone ? 40 : 0) + (place ? m->place_pct * 30 / 100 : 0) + (text ? text_pct * 60 / 100 : 0);
+	m->score = score > 100 ? 100 : score;
+	return phone || place || text;
+}
+
+bool hotline_merge_allowed(const char *src_status, int64_t src_main_id, const char *main_status, int64_t main_main_id)
+{
+	/* once a department has signed for the repeat, it handles it on its own:
+	 * taking it away would throw away work under way and its clock */
+	if (src_main_id || !hotline_next_status(src_status, HL_MERGE))
+		return false;
+	return !main_main_id && in_list((const char *const[]){"registered", "dispatched", "signed", "return_requested",
+							       "reply_review", "rework", "replied", NULL},
+					main_status);
 }
 
 void hotline_appeal_canonical(const hotline_appeal *a, char *buf, size_t n)
@@ -826,6 +1025,8 @@ hm_err hotline_reply(const hotline_ctx *c, int64_t id, const char *reply, hotlin
 	return commit_step(c, "reply", &old, &a, reply, out, e);
 }
 
+static hm_err pass_reply_to_merged(const hotline_ctx *c, const hotline_appeal *main, hm_error *e);
+
 hm_err hotline_reply_review(const hotline_ctx *c, int64_t id, bool approve, const char *note, hotline_appeal *out,
 			    hm_error *e)
 {
@@ -845,7 +1046,10 @@ hm_err hotline_reply_review(const hotline_ctx *c, int64_t id, bool approve, cons
 		bool est = false;
 		if ((err = calendar_add_workdays(c->cal, c->now, HOTLINE_CALLBACK_WORKDAYS, &a.callback_due, &est, e)))
 			return err;
-		return commit_step(c, "reply_approve", &old, &a, note[0] ? note : "部门负责人审核通过", out, e);
+		if ((err = commit_step(c, "reply_approve", &old, &a, note[0] ? note : "部门负责人审核通过", out, e)))
+			return err;
+		/* every caller merged into this appeal gets the answer and a callback */
+		return pass_reply_to_merged(c, &a, e);
 	}
 	COPY(a.status, old.rework_count ? "rework" : "signed");
 	return commit_step(c, "reply_send_back", &old, &a, note, out, e);
@@ -995,6 +1199,74 @@ hm_err hotline_extension_decide(const hotline_ctx *c, int64_t id, bool approve, 
 	return commit_step(c, approve ? "extension_approve" : "extension_refuse", &old, &a, text, out, e);
 }
 
+/* Reopen a replied appeal for rework (重办): the same department, a fresh period. */
+static hm_err start_rework(const hotline_ctx *c, hotline_appeal *a, hm_error *e)
+{
+	COPY(a->status, hotline_next_status("replied", HL_CALLBACK_REWORK));
+	a->rework_count++;
+	bool est = false;
+	hm_err err = calendar_add_workdays(c->cal, c->now, HOTLINE_REWORK_WORKDAYS, &a->due, &est, e);
+	a->due_in_hours = false;
+	a->estimated = est;
+	a->extended_workdays = 0;
+	a->replied_at = 0;
+	a->replied_on_time = -1;
+	a->callback_due = 0;
+	return err;
+}
+
+/* 不满意 from the caller of a merged appeal (see "repeats and merging"):
+ * the answer was the main's, so the main is what gets reworked. a is old
+ * with the rating recorded; text the callback's timeline note. */
+static hm_err merged_unsatisfied(const hotline_ctx *c, const hotline_appeal *old, hotline_appeal *a, const char *text,
+				 hotline_appeal *out, hm_error *e)
+{
+	hotline_appeal *main = malloc(sizeof *main), *m2 = malloc(sizeof *m2);
+	hm_err err = main && m2 ? hotline_db_appeal_get(c->db, 0, old->main_id, main, e) : hm_fail(e, HM_E_INTERNAL, NULL);
+	char note[1400], back[200];
+	if (err)
+		goto done;
+	derive(c, main);
+	bool reworking = strcmp(main->status, "rework") == 0 || strcmp(main->status, "reply_review") == 0;
+	if (reworking || (strcmp(main->status, "replied") == 0 && main->rework_count < HOTLINE_MAX_REWORKS)) {
+		if (!reworking) {
+			*m2 = *main;
+			if ((err = start_rework(c, m2, e)))
+				goto done;
+			snprintf(back, sizeof back, "重复件 %s 的诉求人回访不满意，主诉求重办", old->no);
+			if ((err = commit_step(c, "rework", main, m2, back, NULL, e)))
+				goto done;
+		} else {
+			/* already being reworked: this caller hears its answer too */
+			snprintf(back, sizeof back, "重复件 %s 的诉求人回访不满意，随本件重办答复再回访", old->no);
+			if ((err = hotline_db_event(c->db, main->id, c->now, c->user->id, "merged_unsatisfied", main->status,
+						    main->status, main->department_id, back, e)))
+				goto done;
+		}
+		/* back to waiting for the main's (reworked) answer */
+		COPY(a->status, "merged");
+		a->callback_due = 0;
+		a->rework_count++;
+		snprintf(note, sizeof note, "%s。主诉求 %s 重办，答复审核通过后再次回访", text, main->no);
+		err = commit_step(c, "rework", old, a, note, out, e);
+		goto done;
+	}
+	/* the main's one rework is spent, or its own caller has closed it: this
+	 * caller's verdict stands, and the office may supervise the main */
+	COPY(a->status, "closed");
+	a->closed_at = c->now;
+	snprintf(note, sizeof note, "%s。主诉求 %s 已%s，可对主诉求督办", text, main->no,
+		 strcmp(main->status, "closed") == 0 ? "办结" : "重办过");
+	snprintf(back, sizeof back, "重复件 %s 的诉求人回访不满意，已办结", old->no);
+	if (!(err = hotline_db_event(c->db, main->id, c->now, c->user->id, "merged_unsatisfied", main->status, main->status,
+				     main->department_id, back, e)))
+		err = commit_step(c, "callback", old, a, note, out, e);
+done:
+	free(main);
+	free(m2);
+	return err;
+}
+
 hm_err hotline_callback(const hotline_ctx *c, int64_t id, const char *result, const char *satisfaction,
 			const char *note, hotline_appeal *out, hm_error *e)
 {
@@ -1021,19 +1293,12 @@ hm_err hotline_callback(const hotline_ctx *c, int64_t id, const char *result, co
 	}
 	COPY(a.satisfaction, satisfaction);
 	snprintf(text, sizeof text, "回访：%s%s%s", hotline_satisfaction_name(satisfaction), note[0] ? "。" : "", note);
+	if (strcmp(satisfaction, "unsatisfied") == 0 && old.main_id)
+		return merged_unsatisfied(c, &old, &a, text, out, e);
 	if (strcmp(satisfaction, "unsatisfied") == 0 && old.rework_count < HOTLINE_MAX_REWORKS) {
 		/* 不满意 reopens the appeal once, to the same department, with a fresh period */
-		COPY(a.status, hotline_next_status(old.status, HL_CALLBACK_REWORK));
-		a.rework_count++;
-		bool est = false;
-		if ((err = calendar_add_workdays(c->cal, c->now, HOTLINE_REWORK_WORKDAYS, &a.due, &est, e)))
+		if ((err = start_rework(c, &a, e)))
 			return err;
-		a.due_in_hours = false;
-		a.estimated = est;
-		a.extended_workdays = 0;
-		a.replied_at = 0;
-		a.replied_on_time = -1;
-		a.callback_due = 0;
 		return commit_step(c, "rework", &old, &a, text, out, e);
 	}
 	COPY(a.status, "closed");
@@ -1048,11 +1313,20 @@ hm_err hotline_supervise(const hotline_ctx *c, int64_t id, const char *note, int
 	hm_err err = hotline_appeal_get(c, id, &a, e);
 	if (err)
 		return err;
+	if (a.main_id)
+		return hm_failf(e, HM_E_APPEAL_NOT_DUE, NULL, "重复件随主诉求办理，请对主诉求督办");
 	const char *reason = NULL;
+	int64_t left_unsatisfied = 0;
 	if (a.department_id && a.warning == HL_WARN_RED)
 		reason = "overdue";
 	else if (a.department_id && strcmp(a.satisfaction, "unsatisfied") == 0)
 		reason = "unsatisfied";
+	else if (a.department_id &&
+		 (err = hotline_db_merged_count(c->db, id, true, &left_unsatisfied, e)) == HM_OK && left_unsatisfied)
+		/* a merged caller still unsatisfied after the main's rework */
+		reason = "unsatisfied";
+	if (err)
+		return err;
 	if (!reason)
 		return hm_fail(e, HM_E_APPEAL_NOT_DUE, NULL);
 	if (!note[0])
@@ -1084,37 +1358,13 @@ hm_err hotline_supervision_respond(const hotline_ctx *c, int64_t id, const char 
 	return commit_step(c, "supervision_response", &a, &a, response, out, e);
 }
 
-hm_err hotline_merge(const hotline_ctx *c, int64_t id, int64_t main_id, hotline_appeal *out, hm_error *e)
-{
-	hotline_appeal old, a, main;
-	hm_err err = load_for(c, id, HL_MERGE, &old, &a, e);
-	if (err == HM_E_APPEAL_STATE)
-		return hm_fail(e, HM_E_APPEAL_MERGE, NULL);
-	if (err)
-		return err;
-	if (main_id == id)
-		return hm_failf(e, HM_E_APPEAL_MERGE, "main_id", "不能把诉求合并到它自己");
-	if ((err = hotline_appeal_get(c, main_id, &main, e)))
-		return hm_fail(e, err, "main_id");
-	if (strcmp(main.status, "merged") == 0)
-		return hm_failf(e, HM_E_APPEAL_MERGE, "main_id", "主诉求已被合并到其他诉求");
-	a.main_id = main_id;
-	a.due = 0;
-	a.closed_at = c->now;
-	char text[64];
-	snprintf(text, sizeof text, "合并到诉求 RX%06lld", (long long)main_id);
-	if ((err = hotline_db_event(c->db, main_id, c->now, c->user->id, "merged_in", main.status, main.status, 0, text,
-				    e)))
-		return err;
-	return commit_step(c, "merge", &old, &a, text, out, e);
-}
-
 struct dup_acc {
 	const hotline_ctx *c;
 	hotline_appeal_visit visit;
 	void *arg;
 };
 
+/* Visit an appeal read from the store with its derived fields. */
 static void dup_visit(const hotline_appeal *a, void *arg)
 {
 	struct dup_acc *d = arg;
@@ -1123,15 +1373,248 @@ static void dup_visit(const hotline_appeal *a, void *arg)
 	d->visit(&x, d->arg);
 }
 
-hm_err hotline_duplicates(const hotline_ctx *c, int64_t id, hotline_appeal_visit visit, void *arg, hm_error *e)
+/* ---- repeats and merging ------------------------------------------------
+ *
+ * A merged appeal (重复件) keeps its own row, caller and clocks of its own:
+ *   merged   waits while the main appeal is handled;
+ *   replied  when the main's reply is approved, it takes that reply as its
+ *            own and enters 待回访 with its own callback due (a later
+ *            approved reply, after a rework of the main, replaces it for
+ *            a caller not yet reached);
+ *   closed   after its own callback, with its caller's own rating.
+ * 不满意 from a merged appeal's caller is the same matter left unresolved,
+ * so it follows the main's rule (hotline_callback): the main is reworked
+ * once, and the merged appeal waits again for the rework's answer; once
+ * the main's rework is spent (or the main is closed), the merged appeal
+ * closes 不满意 and the office may issue a 督办单 on the main. */
+
+/* Pass the main's approved reply to one merged appeal: it becomes its
+ * answer, and the callback clock starts for that caller. */
+static hm_err pass_reply(const hotline_ctx *c, const hotline_appeal *main, int64_t id, hm_error *e)
 {
-	hotline_appeal a;
-	hm_err err = hotline_appeal_get(c, id, &a, e);
+	hotline_appeal *old = malloc(sizeof *old), *a = malloc(sizeof *a);
+	hm_err err = old && a ? hotline_db_appeal_get(c->db, 0, id, old, e) : hm_fail(e, HM_E_INTERNAL, NULL);
+	if (!err) {
+		*a = *old;
+		COPY(a->status, "replied");
+		COPY(a->reply, main->reply);
+		a->replied_at = main->replied_at;
+		a->replied_on_time = main->replied_on_time;
+		a->callback_due = main->callback_due;
+		char note[96];
+		snprintf(note, sizeof note, "主诉求 %s 的答复已审核通过，作为本件答复，待回访", main->no);
+		err = commit_step(c, "main_replied", old, a, note, NULL, e);
+	}
+	free(old);
+	free(a);
+	return err;
+}
+
+struct id_list {
+	int64_t *ids;
+	size_t n, cap;
+	bool oom;
+};
+
+/* The merged appeals an approved reply of the main reaches: those waiting
+ * for it, and those still waiting for their callback on an earlier answer
+ * (the main was reworked meanwhile: the call is about the latest answer). */
+static void collect_id(const hotline_appeal *a, void *arg)
+{
+	struct id_list *l = arg;
+	if (strcmp(a->status, "merged") != 0 && strcmp(a->status, "replied") != 0)
+		return;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		int64_t *ids = realloc(l->ids, cap * sizeof *ids);
+		if (!ids) {
+			l->oom = true;
+			return;
+		}
+		l->ids = ids;
+		l->cap = cap;
+	}
+	l->ids[l->n++] = a->id;
+}
+
+/* The main's reply was approved: every appeal waiting in it takes it. */
+static hm_err pass_reply_to_merged(const hotline_ctx *c, const hotline_appeal *main, hm_error *e)
+{
+	/* ids first, then the updates: no write while the read is open */
+	struct id_list l = {0};
+	hm_err err = hotline_db_merged(c->db, main->id, "", collect_id, &l, e);
+	if (!err && l.oom)
+		err = hm_fail(e, HM_E_INTERNAL, NULL);
+	for (size_t i = 0; !err && i < l.n; i++)
+		err = pass_reply(c, main, l.ids[i], e);
+	free(l.ids);
+	return err;
+}
+
+hm_err hotline_merge(const hotline_ctx *c, int64_t id, int64_t main_id, hotline_appeal *out, hm_error *e)
+{
+	hotline_appeal old, a, main;
+	hm_err err = hotline_appeal_get(c, id, &old, e);
 	if (err)
 		return err;
+	if (main_id == id)
+		return hm_failf(e, HM_E_APPEAL_MERGE, "main_id", "不能把诉求合并到它自己");
+	if ((err = hotline_appeal_get(c, main_id, &main, e)))
+		return hm_fail(e, err, "main_id");
+	if (old.main_id || !hotline_next_status(old.status, HL_MERGE))
+		return hm_failf(e, HM_E_APPEAL_MERGE, NULL, "诉求当前为“%s”，只有待派单或待签收的诉求可以合并到其他诉求",
+				hotline_status_name(old.status));
+	if (!hotline_merge_allowed(old.status, old.main_id, main.status, main.main_id))
+		return hm_failf(e, HM_E_APPEAL_MERGE, "main_id", "主诉求当前为“%s”，不能再并入重复件",
+				hotline_status_name(main.status));
+	int64_t children;
+	if ((err = hotline_db_merged_count(c->db, id, false, &children, e)))
+		return err;
+	if (children)
+		/* one level only: the main's reply reaches its own merged appeals */
+		return hm_failf(e, HM_E_APPEAL_MERGE, NULL, "已有 %lld 件诉求合并到本件，本件不能再合并到其他诉求",
+				(long long)children);
+	a = old;
+	COPY(a.status, "merged");
+	a.main_id = main_id;
+	/* the main's clocks run for both; this appeal's own stop */
+	a.due = 0;
+	a.due_in_hours = false;
+	a.sign_due = 0;
+	char text[160], back[160];
+	if (old.department_id) {
+		/* not yet signed for: the department gives it up, and the timeline says so */
+		const hotline_department *d = hotline_department_find(old.department_id);
+		if ((err = hotline_db_dispatch_withdraw(c->db, id, e)))
+			return err;
+		snprintf(text, sizeof text, "合并到诉求 %s，撤回对%s的派单", main.no, d ? d->name : "承办单位");
+		a.department_id = 0;
+		a.dispatched_at = 0;
+	} else {
+		snprintf(text, sizeof text, "合并到诉求 %s", main.no);
+	}
+	snprintf(back, sizeof back, "重复件 %s 合并到本件", old.no);
+	if ((err = hotline_db_event(c->db, main_id, c->now, c->user->id, "merged_in", main.status, main.status,
+				    main.department_id, back, e)))
+		return err;
+	if ((err = commit_step(c, "merge", &old, &a, text, NULL, e)))
+		return err;
+	/* the main already has an approved answer: this caller gets it now */
+	if (strcmp(main.status, "replied") == 0 && (err = pass_reply(c, &main, id, e)))
+		return err;
+	if (out) {
+		if ((err = hotline_db_appeal_get(c->db, 0, id, out, e)))
+			return err;
+		derive(c, out);
+	}
+	return HM_OK;
+}
+
+hm_err hotline_merged_list(const hotline_ctx *c, int64_t main_id, hotline_appeal_visit visit, void *arg, hm_error *e)
+{
 	struct dup_acc d = {c, visit, arg};
-	return hotline_db_duplicates(c->db, hotline_scope(c->user), &a, (int64_t)HOTLINE_REPEAT_WINDOW_DAYS * 86400,
-				     dup_visit, &d, e);
+	return hotline_db_merged(c->db, main_id, "", dup_visit, &d, e);
+}
+
+struct repeat_hit {
+	int64_t id;
+	hotline_repeat_match m;
+};
+
+struct repeat_acc {
+	const hotline_appeal *x;
+	hotline_grams xg;
+	struct repeat_hit *hits;
+	size_t n, cap;
+	bool oom;
+};
+
+static void repeat_candidate(int64_t id, const char *place, const char *content, const char *category, bool same_phone,
+			     void *arg)
+{
+	struct repeat_acc *r = arg;
+	for (size_t i = 0; i < r->n; i++)
+		if (r->hits[i].id == id)
+			return; /* found by the phone and again by the district */
+	hotline_grams g;
+	if (!hotline_grams_init(&g, content)) {
+		r->oom = true;
+		return;
+	}
+	int text = hotline_grams_dice(&r->xg, &g);
+	hotline_grams_fini(&g);
+	hotline_repeat_match m;
+	if (!hotline_repeat_judge(same_phone, strcmp(category, r->x->category) == 0, r->x->place, place, text, &m))
+		return;
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 32;
+		struct repeat_hit *h = realloc(r->hits, cap * sizeof *h);
+		if (!h) {
+			r->oom = true;
+			return;
+		}
+		r->hits = h;
+		r->cap = cap;
+	}
+	r->hits[r->n++] = (struct repeat_hit){id, m};
+}
+
+static int hit_cmp(const void *a, const void *b)
+{
+	const struct repeat_hit *x = a, *y = b;
+	if (x->m.score != y->m.score)
+		return y->m.score - x->m.score;
+	return x->id < y->id ? 1 : x->id > y->id ? -1 : 0; /* then the newest */
+}
+
+hm_err hotline_repeats(const hotline_ctx *c, int64_t id, hotline_repeat_visit visit, void *arg, hm_error *e)
+{
+	hotline_appeal *x = malloc(sizeof *x), *a = malloc(sizeof *a);
+	struct repeat_acc r = {.x = x};
+	hm_err err = x && a ? hotline_appeal_get(c, id, x, e) : hm_fail(e, HM_E_INTERNAL, NULL);
+	/* an appeal already merged, or closed, has nothing left to link */
+	if (err || x->main_id || strcmp(x->status, "closed") == 0 || strcmp(x->status, "merged") == 0)
+		goto done;
+	if (!hotline_grams_init(&r.xg, x->content)) {
+		err = hm_fail(e, HM_E_INTERNAL, NULL);
+		goto done;
+	}
+	int64_t window = (int64_t)HOTLINE_REPEAT_WINDOW_DAYS * 86400, scope = hotline_scope(c->user);
+	err = hotline_db_repeat_candidates(c->db, scope, x, window, true, HOTLINE_REPEAT_CANDIDATES, repeat_candidate, &r,
+					   e);
+	if (!err)
+		err = hotline_db_repeat_candidates(c->db, scope, x, window, false, HOTLINE_REPEAT_CANDIDATES,
+						   repeat_candidate, &r, e);
+	if (!err && r.oom)
+		err = hm_fail(e, HM_E_INTERNAL, NULL);
+	if (err)
+		goto done;
+	if (r.n)
+		qsort(r.hits, r.n, sizeof *r.hits, hit_cmp);
+	int given = 0;
+	int64_t mine;
+	if ((err = hotline_db_merged_count(c->db, x->id, false, &mine, e)))
+		goto done;
+	for (size_t i = 0; i < r.n && given < HOTLINE_REPEAT_MAX; i++) {
+		int64_t theirs;
+		if ((err = hotline_appeal_get(c, r.hits[i].id, a, e)) ||
+		    (err = hotline_db_merged_count(c->db, a->id, false, &theirs, e)))
+			goto done;
+		/* only what an operator can act on: a merge one way or the other */
+		bool into = !mine && hotline_merge_allowed(x->status, x->main_id, a->status, a->main_id);
+		bool from = !theirs && hotline_merge_allowed(a->status, a->main_id, x->status, x->main_id);
+		if (!into && !from)
+			continue;
+		visit(a, &r.hits[i].m, into, from, arg);
+		given++;
+	}
+done:
+	if (r.xg.v)
+		hotline_grams_fini(&r.xg);
+	free(r.hits);
+	free(x);
+	free(a);
+	return err;
 }
 
 hm_err hotline_appeal_list(const hotline_ctx *c, const hotline_filter *f, hotline_appeal_visit visit, void *arg,

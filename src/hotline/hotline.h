@@ -48,9 +48,32 @@
 #define HOTLINE_EMERGENCY_REPLY_HOURS 24
 /* An hours-based deadline turns yellow this long before it falls due. */
 #define HOTLINE_EMERGENCY_YELLOW_SECONDS (2 * 3600)
-/* Repeats: same caller phone and category within this many days (国办函〔2025〕66号 asks
- * for merging repeats; the window is our suggestion, confirmed by an operator). */
+/* Repeats (重复件): appeals created within this many days of one another
+ * that share the caller's phone, the place or most of the text are
+ * suggested for merging (国办函〔2025〕66号 asks for merging repeats; the
+ * window is our choice, every merge is confirmed by an operator). */
 #define HOTLINE_REPEAT_WINDOW_DAYS 30
+/* Content similarity (Dice over character bigrams, percent) from which two
+ * texts are "内容相近". 40 because a caller retelling a matter in other
+ * words still shares its key phrases: "小区楼下烧烤店夜间噪音扰民" and
+ * "楼下烧烤店晚上太吵" share 楼下烧烤店 and score 40, while two different
+ * matters that share a stock phrase ("噪音扰民", "希望尽快处理") stay
+ * below (see tests/unit/test_hotline.c). */
+#define HOTLINE_REPEAT_TEXT_MIN 40
+/* Place similarity from which two places are "地点相近" when their
+ * normalised texts differ and one contains the other: "市中区光明路" vs
+ * "市中区光明路88号" is 76 (close); "市中区光明路86号" vs "市中区光明路88号"
+ * is 75 but neither contains the other (two buildings, not close);
+ * "市中区光明路" vs "市中区建华西路" 36. */
+#define HOTLINE_REPEAT_PLACE_MIN 60
+/* At most this many appeals of the same district (or, without a district,
+ * of the same category) nearest in time before the appeal, and as many
+ * after it, are compared per check, so a check stays fast whatever the
+ * size of the table (a district with 25,000 appeals in the window: about
+ * 50 ms, bench figure in the commit that set this). */
+#define HOTLINE_REPEAT_CANDIDATES 3000
+/* At most this many suggestions are given, strongest first. */
+#define HOTLINE_REPEAT_MAX 20
 #define HOTLINE_DEPT_MAX 64
 #define HOTLINE_CAT_MAX 128
 /* Assisting departments (协办) one dispatch may name. */
@@ -136,7 +159,7 @@ typedef enum {
 	HL_CALLBACK_OK,        /* 满意/基本满意 (replied → closed) */
 	HL_CALLBACK_REWORK,    /* 不满意, first time (replied → rework) */
 	HL_CALLBACK_FINAL,     /* 不满意 after rework (replied → closed) */
-	HL_MERGE,              /* (registered → merged) */
+	HL_MERGE,              /* (registered/dispatched → merged) */
 } hotline_action;
 
 /* The status an action leads to from `from`, or NULL when not allowed.
@@ -175,10 +198,54 @@ char *hotline_mask_phone(const char *phone, char *buf, size_t n);
 /* A phone number as typed: digits, optional leading +, inner hyphens and
  * spaces, 7–20 characters. */
 bool hotline_phone_valid(const char *phone);
-/* Are two appeals repeats of one another: same (non-empty) phone, same
- * category, created within HOTLINE_REPEAT_WINDOW_DAYS? */
-bool hotline_is_repeat(const char *phone_a, const char *cat_a, int64_t at_a, const char *phone_b, const char *cat_b,
-		       int64_t at_b);
+
+/* ---- repeats (pure) ------------------------------------------------------ */
+
+/* Text folded for comparison into out (n bytes, UTF-8): full-width ASCII
+ * to ASCII, ASCII letters to lower case, whitespace and punctuation
+ * (ASCII, CJK, full-width, general) dropped; invalid UTF-8 bytes dropped.
+ * Output that does not fit ends at the last whole character. Returns out. */
+char *hotline_text_fold(const char *text, char *out, size_t n);
+
+/* The distinct character bigrams of a folded text, sorted (a text of one
+ * character is its own single gram). */
+typedef struct hotline_grams {
+	uint64_t *v;
+	size_t n;
+} hotline_grams;
+/* Fill g from text (g->v new: hotline_grams_fini). false when out of memory. */
+bool hotline_grams_init(hotline_grams *g, const char *text);
+void hotline_grams_fini(hotline_grams *g);
+/* Dice coefficient of two gram sets in percent (0–100, rounded down);
+ * 0 when either is empty. */
+int hotline_grams_dice(const hotline_grams *a, const hotline_grams *b);
+/* The same for two texts; -1 when out of memory. */
+int hotline_text_similarity(const char *a, const char *b);
+
+/* Why two appeals look like repeats, and how strongly. */
+typedef struct hotline_repeat_match {
+	bool same_phone;      /* the same (non-empty) caller phone */
+	bool same_category;
+	bool same_place;      /* equal once folded */
+	bool close_place;     /* not equal, one contains the other, similarity ≥ HOTLINE_REPEAT_PLACE_MIN */
+	int place_pct;        /* place similarity when not equal, else 100 (0 without a place) */
+	int text_pct;         /* content similarity */
+	int score;            /* 0–100, for ordering */
+} hotline_repeat_match;
+/* Judge a candidate pair: same_phone and same_category as found, the
+ * places as typed, text_pct as hotline_grams_dice gave. A pair is a
+ * repeat when the phone and the category are the same, or the place is
+ * the same or close (close_place), or the text is close
+ * (HOTLINE_REPEAT_TEXT_MIN). The score adds 40 for the phone, up to 30 for
+ * the place and up to 60 for the text (capped at 100): the same words
+ * weigh most, then the same caller, then the same place. Fills m; pure. */
+bool hotline_repeat_judge(bool same_phone, bool same_category, const char *place_a, const char *place_b, int text_pct,
+			  hotline_repeat_match *m);
+/* May an appeal in status src_status be merged into one in main_status?
+ * The repeat must not yet be signed for (registered or dispatched: a
+ * dispatch is withdrawn), nor be merged; the main must be open or replied
+ * (its answer is then passed on at once), not closed or merged. */
+bool hotline_merge_allowed(const char *src_status, int64_t src_main_id, const char *main_status, int64_t main_main_id);
 
 /* ---- records ----------------------------------------------------------- */
 
@@ -282,14 +349,27 @@ hm_err hotline_supervise(const hotline_ctx *c, int64_t id, const char *note, int
 /* The department answers its latest open 督办单. */
 hm_err hotline_supervision_respond(const hotline_ctx *c, int64_t id, const char *response, hotline_appeal *out,
 				   hm_error *e);
-/* Merge appeal id into main_id (a confirmed repeat). */
+/* Merge appeal id (a confirmed repeat) into main_id (hotline_merge_allowed;
+ * HM_E_APPEAL_MERGE otherwise). The merged appeal keeps its caller: it
+ * waits in status 'merged' while the main is handled, takes the main's
+ * approved reply as its own and is called back on its own clock; a
+ * dispatch of it is withdrawn. Both timelines record the merge. */
 hm_err hotline_merge(const hotline_ctx *c, int64_t id, int64_t main_id, hotline_appeal *out, hm_error *e);
 
 typedef void (*hotline_appeal_visit)(const hotline_appeal *a, void *arg);
 
-/* Repeats suggested for an appeal (same phone and category within the
- * window, not merged, not itself). */
-hm_err hotline_duplicates(const hotline_ctx *c, int64_t id, hotline_appeal_visit visit, void *arg, hm_error *e);
+/* One suggestion: the appeal, why, and which merges the rules allow
+ * (into: this appeal into a; from: a into this appeal). */
+typedef void (*hotline_repeat_visit)(const hotline_appeal *a, const hotline_repeat_match *m, bool into, bool from,
+				     void *arg);
+/* Repeats suggested for an appeal, strongest first: other appeals in the
+ * caller's scope within the window, not merged and not closed, for which
+ * hotline_repeat_judge holds and a merge one way or the other is allowed;
+ * at most HOTLINE_REPEAT_MAX. None for an appeal merged or closed itself. */
+hm_err hotline_repeats(const hotline_ctx *c, int64_t id, hotline_repeat_visit visit, void *arg, hm_error *e);
+/* The appeals merged into main_id, oldest first (unscoped: the caller has
+ * just read the main). */
+hm_err hotline_merged_list(const hotline_ctx *c, int64_t main_id, hotline_appeal_visit visit, void *arg, hm_error *e);
 
 typedef struct hotline_filter {
 	const char *status, *category, *channel, *warning, *q;

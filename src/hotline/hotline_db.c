@@ -439,24 +439,86 @@ hm_err hotline_db_list(hm_db *db, int64_t scope, int64_t now, int64_t yellow_bou
 	return rc == DB_DONE ? HM_OK : db_error(db, e);
 }
 
-hm_err hotline_db_duplicates(hm_db *db, int64_t scope, const hotline_appeal *x, int64_t window,
-			     hotline_appeal_visit visit, void *arg, hm_error *e)
+/* The candidate columns and conditions; the phone's keyed hash is compared
+ * in C, so the parameters stay numbered in order of appearance. */
+#define CAND_COLS " a.id, a.place, a.content, a.category, a.caller_phone_hash"
+#define CAND_WHERE                                                                                          \
+	" FROM hotline_appeals a WHERE" SCOPE " AND a.id <> $2 AND a.created_at > $3 - $4 AND a.created_at < $3 + $4" \
+	" AND a.main_id IS NULL AND a.status NOT IN ('merged', 'closed')"
+
+hm_err hotline_db_repeat_candidates(hm_db *db, int64_t scope, const hotline_appeal *x, int64_t window, bool by_phone,
+				    int max, hotline_db_candidate_visit visit, void *arg, hm_error *e)
 {
-	STMT("SELECT " APPEAL_COLS " FROM hotline_appeals a WHERE" SCOPE " AND a.id <> $2 AND a.status <> 'merged'"
-	     " AND a.caller_phone_hash <> '' AND a.caller_phone_hash = (SELECT b.caller_phone_hash FROM hotline_appeals b WHERE b.id = $2)"
-	     " AND a.category = $3 AND a.created_at > $4 - $5 AND a.created_at < $4 + $5 ORDER BY a.created_at");
+	char blind[65] = "";
+	if (x->caller_phone[0])
+		crypt_blind(x->caller_phone, blind);
+	if (by_phone && !blind[0])
+		return HM_OK;
+	/* each branch names the column its index leads with, so the planner
+	 * reads one caller's (or district's, or category's) window only */
+	/* the nearest in time on either side, each read in index order (no
+	 * sort of the whole window, which a busy district fills with tens of
+	 * thousands of appeals) */
+#define NEAREST(COL)                                                                                              \
+	"SELECT * FROM (SELECT" CAND_COLS CAND_WHERE " AND a." COL " = $5 AND a.created_at <= $3"                  \
+	" ORDER BY a.created_at DESC LIMIT $6) UNION ALL SELECT * FROM (SELECT" CAND_COLS CAND_WHERE " AND a." COL \
+	" = $5 AND a.created_at > $3 ORDER BY a.created_at LIMIT $6)"
+	const char *sql = by_phone        ? "SELECT" CAND_COLS CAND_WHERE " AND a.caller_phone_hash = $5 LIMIT $6"
+			  : x->district[0] ? NEAREST("district")
+					   : NEAREST("category");
+#undef NEAREST
+	STMT(sql);
 	db_bind_int(st, 1, scope);
 	db_bind_int(st, 2, x->id);
-	db_bind_text(st, 3, x->category);
-	db_bind_int(st, 4, x->created_at);
-	db_bind_int(st, 5, window);
+	db_bind_int(st, 3, x->created_at);
+	db_bind_int(st, 4, window);
+	db_bind_text(st, 5, by_phone ? blind : x->district[0] ? x->district : x->category);
+	db_bind_int(st, 6, max);
 	int rc;
 	while ((rc = db_step(st)) == DB_ROW) {
-		hotline_appeal a;
-		appeal_row(st, &a);
-		visit(&a, arg);
+		const char *hash = db_col_text(st, 4);
+		visit(db_col_int(st, 0), db_col_text(st, 1), db_col_text(st, 2), db_col_text(st, 3),
+		      blind[0] && strcmp(hash, blind) == 0, arg);
 	}
 	return rc == DB_DONE ? HM_OK : db_error(db, e);
+}
+
+hm_err hotline_db_merged(hm_db *db, int64_t main_id, const char *status, hotline_appeal_visit visit, void *arg,
+			 hm_error *e)
+{
+	STMT("SELECT " APPEAL_COLS " FROM hotline_appeals a WHERE a.main_id = $1 AND ($2 = '' OR a.status = $2)"
+	     " ORDER BY a.id");
+	db_bind_int(st, 1, main_id);
+	db_bind_text(st, 2, status);
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		hotline_appeal *a = malloc(sizeof *a);
+		if (!a)
+			return hm_fail(e, HM_E_INTERNAL, NULL);
+		appeal_row(st, a);
+		visit(a, arg);
+		free(a);
+	}
+	return rc == DB_DONE ? HM_OK : db_error(db, e);
+}
+
+hm_err hotline_db_merged_count(hm_db *db, int64_t id, bool unsatisfied, int64_t *n, hm_error *e)
+{
+	STMT("SELECT count(*) FROM hotline_appeals WHERE main_id = $1"
+	     " AND ($2 = 0 OR (status = 'closed' AND satisfaction = 'unsatisfied'))");
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, unsatisfied);
+	if (db_step(st) != DB_ROW)
+		return db_error(db, e);
+	*n = db_col_int(st, 0);
+	return HM_OK;
+}
+
+hm_err hotline_db_dispatch_withdraw(hm_db *db, int64_t appeal_id, hm_error *e)
+{
+	STMT("UPDATE hotline_dispatches SET active = 0 WHERE appeal_id = $1 AND active = 1");
+	db_bind_int(st, 1, appeal_id);
+	return db_exec_stmt(st, e);
 }
 
 /* ---- dispatches ---------------------------------------------------------- */

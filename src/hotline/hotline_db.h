@@ -19,8 +19,25 @@ hm_err hotline_db_event(hm_db *db, int64_t appeal_id, int64_t now, int64_t actor
 hm_err hotline_db_events(hm_db *db, int64_t id, hotline_event_visit visit, void *arg, hm_error *e);
 hm_err hotline_db_list(hm_db *db, int64_t scope, int64_t now, int64_t yellow_bound, const hotline_filter *f,
 		       hotline_appeal_visit visit, void *arg, int64_t *total, hm_error *e);
-hm_err hotline_db_duplicates(hm_db *db, int64_t scope, const hotline_appeal *a, int64_t window, hotline_appeal_visit visit,
-			     void *arg, hm_error *e);
+/* Repeat candidates of x in scope, created within window seconds of it, not
+ * x, not merged into anything, not merged or closed: by_phone reads those
+ * with x's caller phone (index on the phone's keyed hash), else the at most
+ * max nearest in time before x and max after it of x's district (index
+ * (district, created_at)) or, when x has no district, of its category
+ * (index (category, created_at)), each side read in index order.
+ * Only the columns the comparison needs are read (no sealed phone). */
+typedef void (*hotline_db_candidate_visit)(int64_t id, const char *place, const char *content, const char *category,
+					   bool same_phone, void *arg);
+hm_err hotline_db_repeat_candidates(hm_db *db, int64_t scope, const hotline_appeal *x, int64_t window, bool by_phone,
+				    int max, hotline_db_candidate_visit visit, void *arg, hm_error *e);
+/* Appeals merged into main_id (status "" = any), oldest first. */
+hm_err hotline_db_merged(hm_db *db, int64_t main_id, const char *status, hotline_appeal_visit visit, void *arg,
+			 hm_error *e);
+/* How many appeals are merged into id; with unsatisfied, only those whose
+ * caller was left unsatisfied at the end (closed, 不满意). */
+hm_err hotline_db_merged_count(hm_db *db, int64_t id, bool unsatisfied, int64_t *n, hm_error *e);
+/* Deactivate every active dispatch of an appeal (lead and assists). */
+hm_err hotline_db_dispatch_withdraw(hm_db *db, int64_t appeal_id, hm_error *e);
 
 /* Dispatches: a new active one (the previous is deactivated). */
 hm_err hotline_db_dispatch_insert(hm_db *db, int64_t appeal_id, int64_t dept_id, int64_t now, int64_t by, hm_error *e);

@@ -159,6 +159,20 @@ static void cb_visit(const hotline_callback_rec *cb, void *arg)
 	json_array_append_new(arg, j);
 }
 
+/* An appeal merged into the one shown: enough to follow each caller. */
+static void merged_visit(const hotline_appeal *a, void *arg)
+{
+	char phone[24];
+	json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)a->id, "no", a->no, "caller_name",
+			      a->caller_name, "caller_phone", hotline_mask_phone(a->caller_phone, phone, sizeof phone),
+			      "status", a->status, "status_name", hotline_status_name(a->status), "satisfaction",
+			      a->satisfaction);
+	SET(j, "satisfaction_name", json_string(a->satisfaction[0] ? hotline_satisfaction_name(a->satisfaction) : ""));
+	SET(j, "callback_due", json_time(a->callback_due));
+	SET(j, "created_at", json_time(a->created_at));
+	json_array_append_new(arg, j);
+}
+
 /* The appeal with its timeline, extensions, 督办单 and callbacks: every
  * single-appeal reply. extra (stolen, may be NULL) is merged in. */
 static hm_err reply_appeal(hm_req *r, int status, const hotline_appeal *a, json_t *extra)
@@ -180,7 +194,21 @@ static hm_err reply_appeal(hm_req *r, int status, const hotline_appeal *a, json_
 		err = hotline_attachments_list(&c, a->id, hl_attachment_visit, atts, &r->err);
 	if (!err)
 		err = hotline_my_role(&c, a, &role, &r->err);
+	/* a merged appeal names its main; a main lists its merged appeals */
+	json_t *main = json_null(), *merged = json_array();
+	if (!err && a->main_id) {
+		hotline_appeal *m = malloc(sizeof *m);
+		err = m ? hotline_appeal_get(&c, a->main_id, m, &r->err) : hm_fail(&r->err, HM_E_INTERNAL, NULL);
+		if (!err)
+			main = json_pack("{s:I, s:s, s:s, s:s, s:o}", "id", (json_int_t)m->id, "no", m->no, "status", m->status,
+					 "status_name", hotline_status_name(m->status), "department", dept_json(m->department_id));
+		free(m);
+	}
+	if (!err)
+		err = hotline_merged_list(&c, a->id, merged_visit, merged, &r->err);
 	json_t *j = appeal_json(a, r->now);
+	SET(j, "main", main);
+	SET(j, "merged", merged);
 	SET(j, "events", events);
 	SET(j, "extensions", exts);
 	SET(j, "supervisions", sups);
@@ -588,19 +616,45 @@ static void appeal_visit(const hotline_appeal *a, void *arg)
 	json_array_append_new(acc->items, j);
 }
 
+/* One suggestion: the appeal (phone masked as everywhere), its reasons in
+ * Chinese with a code each, the score, and the merges allowed. */
+static void repeat_visit(const hotline_appeal *a, const hotline_repeat_match *m, bool into, bool from, void *arg)
+{
+	json_t *j = appeal_json(a, 0), *reasons = json_array();
+	json_object_del(j, "time_left_seconds");
+	char text[48];
+	if (m->same_phone)
+		json_array_append_new(reasons, json_pack("{s:s, s:s}", "code", "phone", "text", "同一来电号码"));
+	if (m->same_place)
+		json_array_append_new(reasons, json_pack("{s:s, s:s}", "code", "place", "text", "同一地点"));
+	else if (m->close_place) {
+		snprintf(text, sizeof text, "地点相近 %d%%", m->place_pct);
+		json_array_append_new(reasons, json_pack("{s:s, s:s, s:i}", "code", "place", "text", text, "percent", m->place_pct));
+	}
+	if (m->text_pct >= HOTLINE_REPEAT_TEXT_MIN) {
+		snprintf(text, sizeof text, "内容相近 %d%%", m->text_pct);
+		json_array_append_new(reasons, json_pack("{s:s, s:s, s:i}", "code", "text", "text", text, "percent", m->text_pct));
+	}
+	json_t *s = json_pack("{s:o, s:o, s:i, s:b, s:b}", "appeal", j, "reasons", reasons, "score", m->score, "merge_into",
+			      into, "merge_from", from);
+	json_array_append_new(arg, s);
+}
+
 hm_err hotline_appeal_duplicates_handler(hm_req *r)
 {
 	int64_t id;
 	hm_err err = http_param_id(r, 0, &id, HM_E_APPEAL_NOT_FOUND);
-	if (err)
+	if (err || (err = http_query_allowed(r, (const char *const[]){NULL})))
 		return err;
-	struct list_acc acc = {.items = json_array(), .now = r->now};
+	json_t *items = json_array();
 	hotline_ctx c = ctx_of(r);
-	if ((err = hotline_duplicates(&c, id, appeal_visit, &acc, &r->err))) {
-		json_decref(acc.items);
+	if ((err = hotline_repeats(&c, id, repeat_visit, items, &r->err))) {
+		json_decref(items);
 		return err;
 	}
-	return http_reply(r, 200, json_pack("{s:o, s:i}", "items", acc.items, "window_days", HOTLINE_REPEAT_WINDOW_DAYS));
+	return http_reply(r, 200,
+			  json_pack("{s:o, s:i, s:i, s:i}", "items", items, "window_days", HOTLINE_REPEAT_WINDOW_DAYS,
+				    "text_threshold", HOTLINE_REPEAT_TEXT_MIN, "place_threshold", HOTLINE_REPEAT_PLACE_MIN));
 }
 
 static const export_col appeal_cols[] = {

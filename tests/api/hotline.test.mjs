@@ -257,10 +257,12 @@ describe('hotline', () => {
   it('repeats: same phone and category suggested; merged ones point to the main appeal', async () => {
     const main = await appealIn('dispatched', { caller_phone: '13700001111', category: 'gov.urban' });
     const again = await create({ caller_phone: '13700001111', category: 'gov.urban', channel: 'wechat', line: undefined });
-    const other = await create({ caller_phone: '13700001111', category: 'gov.health' });
+    // the same caller on another matter, elsewhere, in other words: not a repeat
+    const other = await create({ caller_phone: '13700001111', category: 'gov.health', place: '薛城区医院', content: '医保报销材料咨询' });
     const d = expectReply(await U.op.get(`${A}/${again.id}/duplicates`), 200);
-    assert.deepEqual(d.items.map((x) => x.id), [main.id]);
-    assert.ok(!d.items.some((x) => x.id === other.id));
+    assert.deepEqual(d.items.map((x) => x.appeal.id), [main.id]);
+    assert.ok(d.items[0].reasons.some((r) => r.text === '同一来电号码'));
+    assert.ok(!d.items.some((x) => x.appeal.id === other.id));
     await act(U.op, again.id, 'merge', { main_id: again.id }, 409, 'appeal.invalid_merge');
     const m = await act(U.op, again.id, 'merge', { main_id: main.id });
     assert.equal(m.status, 'merged');

@@ -371,3 +371,88 @@ test("the leader's hotline dashboard counts both appeals (read-only)", async () 
   assert.deepEqual(page.errors, [])
   await page.context().close()
 })
+
+test('a repeat is suggested with its reasons, merged, answered by the main and called back on its own', async () => {
+  // after the dashboard's counts: these two appeals are the repeats' own
+  const op = await api(server.base, 'op')
+  const clerk = await api(server.base, 'clerk')
+  const head = await api(server.base, 'head')
+  const base = { channel: 'phone', line: '0632-3311161', kind: 'complaint', category: 'gov.urban', district: '370404' }
+  const m = await op('POST', '/hotline/appeals', {
+    ...base,
+    caller_name: '赵先生',
+    caller_phone: '13700002222',
+    place: '峄城区坛山街道榴园路',
+    content: '榴园路夜市摊位占道，晚上车辆无法通行',
+  })
+  assert.equal(m.status, 201, JSON.stringify(m.body))
+  const main = m.body.appeal
+  assert.equal((await op('POST', `/hotline/appeals/${main.id}/dispatch`, { department_id: POLICE })).status, 200)
+  const r = await op('POST', '/hotline/appeals', {
+    ...base,
+    caller_name: '钱女士',
+    caller_phone: '13700003333',
+    place: '峄城区 坛山街道 榴园路',
+    content: '榴园路夜市占道严重，车辆过不去',
+  })
+  assert.equal(r.status, 201, JSON.stringify(r.body))
+  const rep = r.body.appeal
+
+  const page = await newPage(browser, server.base)
+  await login(page, 'op')
+  await page.goto(`/hotline/appeal/${rep.id}`)
+  const row = page.locator('[data-test=dup-table] .el-table__row', { hasText: main.no })
+  await row.locator('[data-test=dup-reason]', { hasText: '同一地点' }).waitFor()
+  await row.locator('[data-test=dup-reason]', { hasText: /内容相近 \d+%/ }).waitFor()
+  assert.ok(Number(await row.locator('[data-test=dup-score]').innerText()) >= 30)
+  assert.ok(!(await page.content()).includes('13700002222'), "the other caller's number must not reach the page")
+  await row.scrollIntoViewIfNeeded()
+  await shot(page, 'repeat-suggestions', P)
+  await row.locator('[data-test=dup-merge]').click()
+  await page.locator('.el-message-box__btns .el-button--primary').click()
+  await expectMessage(page, '已把')
+  await page.locator('[data-test=appeal-status]', { hasText: '已合并' }).waitFor()
+  await page.locator('[data-test=main-link]', { hasText: main.no }).waitFor()
+  await page.locator('[data-test=main-link]').scrollIntoViewIfNeeded()
+  await shot(page, 'repeat-merged', P)
+
+  // the department answers the main (its pages were shown above)
+  assert.equal((await clerk('POST', `/hotline/appeals/${main.id}/sign`, {})).status, 200)
+  assert.equal(
+    (await clerk('POST', `/hotline/appeals/${main.id}/reply`, { reply: '已清理占道摊位并设置限时经营区域' })).status,
+    200,
+  )
+  assert.equal((await head('POST', `/hotline/appeals/${main.id}/reply-review`, { decision: 'approve' })).status, 200)
+
+  await page.goto('/hotline/callback')
+  const due = page.locator('[data-test=due-table] .el-table__row', { hasText: rep.no })
+  await due.locator('[data-test=due-merged]', { hasText: '合并件' }).waitFor()
+  await page.locator('[data-test=due-table] .el-table__row', { hasText: main.no }).waitFor()
+  await shot(page, 'callbacks-due-merged', P)
+  await due.locator('[data-test=due-callback]').click()
+  await page.waitForURL(`/hotline/appeal/${rep.id}`)
+  await page.locator('.el-descriptions', { hasText: '主诉求答复' }).waitFor()
+  await page.locator('[data-test=appeal-reply]', { hasText: '限时经营区域' }).waitFor()
+  await page.locator('[data-test=act-callback]').click()
+  const dlg = dialog(page, '回访')
+  await dlg.locator('.el-radio-button', { hasText: '基本满意' }).click()
+  await dlg.locator('[data-test=action-confirm]').click()
+  await expectMessage(page, '回访已记录')
+  await page.locator('[data-test=appeal-status]', { hasText: '已办结' }).waitFor()
+  await page.locator('[data-test=appeal-satisfaction]', { hasText: '基本满意' }).waitFor()
+  await page.locator('[data-test=timeline]', { hasText: '主诉求答复' }).waitFor()
+  await shot(page, 'repeat-callback', P)
+  // the main's own caller is still to be called back, its rating untouched
+  const after = await op('GET', `/hotline/appeals/${main.id}`)
+  assert.equal(after.body.appeal.status, 'replied')
+  assert.equal(after.body.appeal.satisfaction, '')
+  // the main's page lists its merged callers with their own ratings
+  await page.goto(`/hotline/appeal/${main.id}`)
+  const merged = page.locator('[data-test=merged-list] .el-table__row', { hasText: rep.no })
+  await merged.locator('.el-tag', { hasText: '基本满意' }).waitFor()
+  assert.ok((await merged.innerText()).includes('137****3333'))
+  await merged.scrollIntoViewIfNeeded()
+  await shot(page, 'repeat-main', P)
+  assert.deepEqual(page.errors, [])
+  await page.context().close()
+})

@@ -61,7 +61,8 @@ static void test_state_machine(void **state)
 	assert_string_equal(hotline_next_status("replied", HL_CALLBACK_REWORK), "rework");
 	assert_null(hotline_next_status("closed", HL_CALLBACK_OK));
 	assert_string_equal(hotline_next_status("registered", HL_MERGE), "merged");
-	assert_null(hotline_next_status("dispatched", HL_MERGE));
+	assert_string_equal(hotline_next_status("dispatched", HL_MERGE), "merged");
+	assert_null(hotline_next_status("signed", HL_MERGE));
 	assert_null(hotline_next_status("merged", HL_DISPATCH));
 	assert_null(hotline_next_status("closed", HL_DISPATCH));
 }
@@ -127,15 +128,105 @@ static void test_phone_masking_and_validation(void **state)
 	assert_false(hotline_phone_valid("138123456781381234567"));
 }
 
-static void test_repeats(void **state)
+static void test_text_fold(void **state)
 {
 	(void)state;
-	int64_t t = bj(2024, 3, 20, 8, 0), day = 86400;
-	assert_true(hotline_is_repeat("13812345678", "gov.urban", t, "13812345678", "gov.urban", t + 29 * day));
-	assert_false(hotline_is_repeat("13812345678", "gov.urban", t, "13812345678", "gov.urban", t + 30 * day));
-	assert_false(hotline_is_repeat("13812345678", "gov.urban", t, "13812345678", "gov.health", t));
-	assert_false(hotline_is_repeat("13812345678", "gov.urban", t, "13900000000", "gov.urban", t));
-	assert_false(hotline_is_repeat("", "gov.urban", t, "", "gov.urban", t)); /* anonymous, no number */
+	char buf[128];
+	/* full-width letters and digits fold, punctuation and spaces go */
+	assert_string_equal(hotline_text_fold("市中区 光明路８８号（东门）", buf, sizeof buf), "市中区光明路88号东门");
+	assert_string_equal(hotline_text_fold("ＡＢＣ小区，Ｂ座。", buf, sizeof buf), "abc小区b座");
+	assert_string_equal(hotline_text_fold("“建华西路”—— 12 号！", buf, sizeof buf), "建华西路12号");
+	assert_string_equal(hotline_text_fold("\xff光明\xe5路", buf, sizeof buf), "光明路"); /* stray bytes dropped */
+	assert_string_equal(hotline_text_fold("、。！", buf, sizeof buf), "");
+	/* a full buffer ends at a whole character */
+	assert_string_equal(hotline_text_fold("光明路", buf, 7), "光明");
+}
+
+static void test_text_similarity(void **state)
+{
+	(void)state;
+	/* the same matter told in other words: 楼下烧烤店 in common (4 of 12 + 8 bigrams) */
+	assert_int_equal(hotline_text_similarity("小区楼下烧烤店夜间噪音扰民", "楼下烧烤店晚上太吵"), 40);
+	assert_true(hotline_text_similarity("小区楼下烧烤店夜间噪音扰民", "楼下烧烤店晚上太吵") >= HOTLINE_REPEAT_TEXT_MIN);
+	assert_true(hotline_text_similarity("光明路与建华路路口信号灯坏了，车辆乱行",
+					    "建华路光明路路口红绿灯坏了好几天") >= HOTLINE_REPEAT_TEXT_MIN);
+	/* the same words, punctuation and width aside, are the same text */
+	assert_int_equal(hotline_text_similarity("楼下烧烤店晚上太吵！", "楼下 烧烤店，晚上太吵"), 100);
+	/* unrelated matters */
+	assert_int_equal(hotline_text_similarity("小区楼下烧烤店夜间噪音扰民", "路口信号灯故障"), 0);
+	/* different matters sharing a stock phrase stay below the threshold */
+	assert_true(hotline_text_similarity("建筑工地夜间施工噪音扰民，希望尽快处理", "广场舞音响声音太大噪音扰民") <
+		    HOTLINE_REPEAT_TEXT_MIN);
+	assert_true(hotline_text_similarity("孩子入学户口迁移需要什么材料，希望尽快处理", "小区供暖温度不达标，希望尽快处理") <
+		    HOTLINE_REPEAT_TEXT_MIN);
+	/* empty and one-character texts */
+	assert_int_equal(hotline_text_similarity("", "噪音"), 0);
+	assert_int_equal(hotline_text_similarity("吵", "吵"), 100);
+	assert_int_equal(hotline_text_similarity("吵", "很吵"), 0);
+	/* symmetric */
+	assert_int_equal(hotline_text_similarity("楼下烧烤店晚上太吵", "小区楼下烧烤店夜间噪音扰民"), 40);
+}
+
+static void test_repeat_judge(void **state)
+{
+	(void)state;
+	hotline_repeat_match m;
+	/* the same caller on the same kind of matter */
+	assert_true(hotline_repeat_judge(true, true, "", "", 0, &m));
+	assert_true(m.same_phone);
+	assert_int_equal(m.score, 40);
+	/* the same caller on another kind of matter, elsewhere, in other words: no */
+	assert_false(hotline_repeat_judge(true, false, "市中区光明路", "滕州市北辛街道", 10, &m));
+	/* the same place, written differently */
+	assert_true(hotline_repeat_judge(false, false, "市中区光明路８８号", "市中区 光明路88号", 0, &m));
+	assert_true(m.same_place);
+	assert_int_equal(m.place_pct, 100);
+	assert_int_equal(m.score, 30);
+	/* a close place: the same road with a house number */
+	assert_true(hotline_repeat_judge(false, true, "市中区光明路", "市中区光明路88号", 0, &m));
+	assert_false(m.same_place);
+	assert_int_equal(m.place_pct, 76);
+	assert_true(m.place_pct >= HOTLINE_REPEAT_PLACE_MIN);
+	assert_true(m.close_place);
+	/* two buildings of one road share most characters but are neighbours */
+	assert_false(hotline_repeat_judge(false, true, "市中区光明路86号", "市中区光明路88号", 0, &m));
+	assert_int_equal(m.place_pct, 75);
+	assert_false(m.close_place);
+	/* another road of the same district is not the same place */
+	assert_false(hotline_repeat_judge(false, true, "市中区光明路", "市中区建华西路", 0, &m));
+	assert_true(m.place_pct < HOTLINE_REPEAT_PLACE_MIN);
+	/* close text alone */
+	assert_true(hotline_repeat_judge(false, false, "", "光明路", 40, &m));
+	assert_int_equal(m.place_pct, 0);
+	assert_int_equal(m.score, 24);
+	assert_false(hotline_repeat_judge(false, false, "", "", 39, &m));
+	/* every reason at once: capped */
+	assert_true(hotline_repeat_judge(true, true, "光明路", "光明路", 100, &m));
+	assert_int_equal(m.score, 100);
+	/* the same words weigh more than the same caller, who weighs more than the place */
+	hotline_repeat_match text, phone, place;
+	hotline_repeat_judge(false, false, "", "", 80, &text);
+	hotline_repeat_judge(true, true, "", "", 0, &phone);
+	hotline_repeat_judge(false, false, "光明路", "光明路", 0, &place);
+	assert_true(text.score > phone.score && phone.score > place.score);
+}
+
+static void test_merge_allowed(void **state)
+{
+	(void)state;
+	assert_true(hotline_merge_allowed("registered", 0, "signed", 0));
+	assert_true(hotline_merge_allowed("dispatched", 0, "registered", 0));
+	assert_true(hotline_merge_allowed("registered", 0, "replied", 0));
+	assert_true(hotline_merge_allowed("registered", 0, "rework", 0));
+	/* a repeat already signed for is handled on its own */
+	assert_false(hotline_merge_allowed("signed", 0, "registered", 0));
+	assert_false(hotline_merge_allowed("reply_review", 0, "registered", 0));
+	/* no chains, nothing into a closed or merged appeal */
+	assert_false(hotline_merge_allowed("registered", 7, "registered", 0));
+	assert_false(hotline_merge_allowed("registered", 0, "registered", 7));
+	assert_false(hotline_merge_allowed("registered", 0, "closed", 0));
+	assert_false(hotline_merge_allowed("registered", 0, "merged", 0));
+	assert_false(hotline_merge_allowed("merged", 0, "registered", 0));
 }
 
 static void test_catalogue_and_departments(void **state)
@@ -256,7 +347,10 @@ int main(void)
 		cmocka_unit_test(test_warnings_follow_holidays_and_makeup_days),
 		cmocka_unit_test(test_emergency_hours),
 		cmocka_unit_test(test_phone_masking_and_validation),
-		cmocka_unit_test(test_repeats),
+		cmocka_unit_test(test_text_fold),
+		cmocka_unit_test(test_text_similarity),
+		cmocka_unit_test(test_repeat_judge),
+		cmocka_unit_test(test_merge_allowed),
 		cmocka_unit_test(test_catalogue_and_departments),
 		cmocka_unit_test(test_dispatch_table),
 		cmocka_unit_test(test_redact),

@@ -114,6 +114,8 @@ export const EVENT_NAMES = {
   supervision_response: '督办反馈',
   merge: '并入主诉求',
   merged_in: '合并重复诉求',
+  main_replied: '主诉求答复',
+  merged_unsatisfied: '合并件回访不满意',
   reply_approve: '负责人审核通过',
   reply_send_back: '负责人退回答复',
   assist_opinion: '协办意见',
