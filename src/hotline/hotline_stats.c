@@ -93,6 +93,18 @@ typedef struct row {
 static void add(hotline_fig *f, const row *r)
 {
 	f->count++;
+	f->repeats += r->repeat;
+	if (r->satisfaction[0]) {
+		/* every caller's own rating counts, a merged repeat's too */
+		f->rated++;
+		f->satisfied += strcmp(r->satisfaction, "satisfied") == 0;
+		f->basically += strcmp(r->satisfaction, "basically") == 0;
+		f->unsatisfied += strcmp(r->satisfaction, "unsatisfied") == 0;
+	}
+	/* a merged repeat carries its main appeal's dispatch and reply times:
+	 * the department's timeliness is counted once, on the main appeal */
+	if (r->repeat)
+		return;
 	if (r->dispatched_at) {
 		f->dispatched++;
 		f->returned += r->returned;
@@ -110,13 +122,6 @@ static void add(hotline_fig *f, const row *r)
 			f->reply_workdays += r->reply_workdays;
 		}
 	}
-	if (r->satisfaction[0]) {
-		f->rated++;
-		f->satisfied += strcmp(r->satisfaction, "satisfied") == 0;
-		f->basically += strcmp(r->satisfaction, "basically") == 0;
-		f->unsatisfied += strcmp(r->satisfaction, "unsatisfied") == 0;
-	}
-	f->repeats += r->repeat;
 }
 
 static int find_code(const hotline_fig *f, int n, const char *code)
