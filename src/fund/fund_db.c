@@ -536,6 +536,49 @@ static hm_err overdue_list(hm_db *db, int64_t scope, int64_t now, const fund_app
 	return rc == DB_DONE ? HM_OK : db_error(db, e);
 }
 
+/* The list's total from the counters of application_counts (migrations
+ * 0018, 0021) when the filters are only district, status and category:
+ * counting them from the applications read up to every application (a
+ * category with a status took 2–3 s at 1M). The counters are kept in the
+ * same transaction as every write, so the total is as exact as the count.
+ * *counted stays false when other filters are given: count the rows. */
+static hm_err counted_total(hm_db *db, int64_t scope, const fund_app_filter *f, bool *counted, int64_t *total,
+			    hm_error *e)
+{
+	*counted = false;
+	if (f->emergency >= 0 || f->overdue || f->child_id)
+		return HM_OK;
+	const char *kind, *code;
+	char both[96];
+	if (f->status[0] && f->category[0]) {
+		snprintf(both, sizeof both, "%s %s", f->status, f->category);
+		kind = "status_category", code = both;
+	} else if (f->category[0]) {
+		kind = "category", code = f->category;
+	} else if (f->status[0]) {
+		kind = "status", code = f->status;
+	} else {
+		/* every application has exactly one status */
+		kind = "status", code = NULL;
+	}
+	hm_stmt *st = db_stmt(db,
+			      "SELECT coalesce(sum(n), 0) FROM application_counts WHERE kind = $1"
+			      " AND ($2 IS NULL OR code = $2) AND ($3 = 0 OR org_id = $3)"
+			      " AND ($4 = '' OR org_id = (SELECT id FROM orgs WHERE code = $4))",
+			      e);
+	if (!st)
+		return e->err;
+	db_bind_text(st, 1, kind);
+	db_bind_text(st, 2, code);
+	db_bind_int(st, 3, scope);
+	db_bind_text(st, 4, f->district);
+	if (db_step(st) != DB_ROW)
+		return db_error(db, e);
+	*total = db_col_int(st, 0);
+	*counted = true;
+	return HM_OK;
+}
+
 hm_err fund_db_app_list(hm_db *db, int64_t scope, int64_t now, const fund_app_filter *f, fund_app_visit visit,
 			void *arg, int64_t *total, hm_error *e)
 {
@@ -544,15 +587,22 @@ hm_err fund_db_app_list(hm_db *db, int64_t scope, int64_t now, const fund_app_fi
 	app_where w;
 	app_where_build(&w, scope, now, f);
 	char sql[2048];
-	/* the count needs no joins: every filter is on applications */
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM applications a%s", w.sql);
-	hm_stmt *st = db_stmt_text(db, sql, e);
-	if (!st)
-		return e->err;
-	app_where_bind(st, &w);
-	if (db_step(st) != DB_ROW)
-		return db_error(db, e);
-	*total = db_col_int(st, 0);
+	hm_stmt *st;
+	bool counted;
+	hm_err err = counted_total(db, scope, f, &counted, total, e);
+	if (err)
+		return err;
+	if (!counted) {
+		/* the count needs no joins: every filter is on applications */
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM applications a%s", w.sql);
+		st = db_stmt_text(db, sql, e);
+		if (!st)
+			return e->err;
+		app_where_bind(st, &w);
+		if (db_step(st) != DB_ROW)
+			return db_error(db, e);
+		*total = db_col_int(st, 0);
+	}
 	/* the page's ids first, from applications alone, then the joins for
 	 * those twenty: joining children for every matching row before the
 	 * LIMIT cost 2.3 s for the 107k overdue applications of the 1M set */
@@ -571,8 +621,7 @@ hm_err fund_db_app_list(hm_db *db, int64_t scope, int64_t now, const fund_app_fi
 	while ((rc = db_step(st)) == DB_ROW) {
 		fund_app a;
 		app_row(st, &a);
-		hm_err err = app_details_load(db, &a, e);
-		if (err)
+		if ((err = app_details_load(db, &a, e)))
 			return err;
 		visit(&a, arg);
 	}
