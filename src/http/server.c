@@ -4,14 +4,16 @@
  * which writes the access-log line and frees everything in one place.
  *
  * Writes are committed in groups. A request thread checks the session, the
- * CSRF token and the permission on its own connection, then hands the route
- * to the one writer thread and waits. The writer takes every write queued
- * while its previous COMMIT was syncing (up to WRITER_BATCH), opens one
- * transaction, runs each handler in its own savepoint (a failing request is
- * rolled back to it alone) and commits once: one fsync for the group. Only
- * then are the waiting threads woken to send their replies, so no reply
- * ever leaves before its data is durable; a failed COMMIT fails every
- * request of the group. */
+ * CSRF token and the permission on its own connection, then suspends the
+ * HTTP connection and queues the route for the one writer thread; the
+ * request thread goes on serving other connections meanwhile, so a group
+ * can hold as many writes as there are clients waiting. The writer takes
+ * every write queued while its previous COMMIT was syncing (up to
+ * WRITER_BATCH), opens one transaction, runs each handler in its own
+ * savepoint (a failing request is rolled back to it alone) and commits
+ * once: one fsync for the group. Only then are the connections resumed to
+ * send their replies, so no reply ever leaves before its data is durable;
+ * a failed COMMIT fails every request of the group. */
 #include "http/server.h"
 
 #include <arpa/inet.h>
@@ -46,14 +48,13 @@ uint64_t http_write_generation(void)
 	return atomic_load(&write_generation);
 }
 
-/* A write waiting for (or being run by) the writer thread. Lives on the
- * stack of the request thread that waits for it. */
+/* A write waiting for (or being run by) the writer thread. Lives in the
+ * request's context while its connection is suspended. */
 typedef struct wjob {
 	req_ctx *c;
 	const char *idem_key;
-	const char *idem_hash;
+	char idem_hash[65];
 	bool ok;              /* the handler succeeded: run on_commit after COMMIT */
-	bool done;            /* guarded by writer.mu */
 	struct wjob *next;
 } wjob;
 
@@ -62,11 +63,10 @@ typedef struct writer {
 	bool running;
 	pthread_mutex_t mu;
 	pthread_cond_t work;  /* a job was queued, or stop */
-	pthread_cond_t done;  /* a group was answered */
 	wjob *head, *tail;
 	bool stop;
 	/* the writer thread's own tally, read after it ended */
-	long long committed, groups;
+	long long committed, groups, largest;
 } writer;
 
 struct hm_server {
@@ -90,6 +90,8 @@ struct req_ctx {
 	char params[HM_MAX_PARAMS][64];
 	int64_t start_ns;
 	hm_server *srv;
+	wjob job;                /* the write, while the writer has it */
+	bool written;            /* the writer is done: resumed to reply */
 };
 
 static int64_t mono_ns(void)
@@ -379,7 +381,7 @@ static hm_err run_in_savepoint(hm_db *db, wjob *j)
 	if (err)
 		return err;
 	if (j->idem_key) {
-		int got = idem_lookup(c, j->idem_key, j->idem_hash);
+		int got = idem_lookup(c, j->idem_key, j->idem_hash[0] ? j->idem_hash : NULL);
 		if (got != 0) {
 			db_savepoint_rollback(db);
 			return got == 1 ? HM_OK : r->err.err;
@@ -391,7 +393,7 @@ static hm_err run_in_savepoint(hm_db *db, wjob *j)
 	if (!err)
 		err = query_vetted(r);
 	if (!err && j->idem_key)
-		err = idem_store(c, j->idem_key, j->idem_hash);
+		err = idem_store(c, j->idem_key, j->idem_hash[0] ? j->idem_hash : NULL);
 	if (err && !r->commit_on_error) {
 		db_savepoint_rollback(db);
 		return err;
@@ -474,6 +476,8 @@ static void run_group(writer *w, hm_db *db, const hm_error *open_err, wjob **b, 
 		}
 		w->committed += n - first;
 		w->groups++;
+		if (n - first > w->largest)
+			w->largest = n - first;
 		atomic_fetch_add(&write_generation, 1);
 		for (int k = first; k < n; k++)
 			if (b[k]->ok && b[k]->c->r.on_commit)
@@ -490,6 +494,11 @@ static void *writer_main(void *arg)
 	hm_error_clear(&open_err);
 	/* the writer's own connection: every write of the server goes through it */
 	hm_db *db = store_conn(s->app->store, &open_err);
+	/* a savepoint keeps the original of each page it changes (the statement
+	 * journal); in memory that is a copy, on disk a temporary file opened,
+	 * written and deleted for every group */
+	if (db && db_exec(db, "PRAGMA temp_store=MEMORY", &open_err) != HM_OK)
+		db = NULL;
 	wjob *b[WRITER_BATCH];
 	for (;;) {
 		pthread_mutex_lock(&w->mu);
@@ -510,35 +519,48 @@ static void *writer_main(void *arg)
 		run_group(w, db, &open_err, b, n);
 		if (db)
 			db_release(db);
-		pthread_mutex_lock(&w->mu);
-		for (int i = 0; i < n; i++)
-			b[i]->done = true;
-		pthread_cond_broadcast(&w->done);
-		pthread_mutex_unlock(&w->mu);
+		/* each request of the group replies from its own thread */
+		for (int i = 0; i < n; i++) {
+			req_ctx *c = b[i]->c;
+			c->r.db = NULL;
+			c->written = true;
+			MHD_resume_connection(c->r.conn);
+		}
 	}
 	return NULL;
 }
 
-/* Hand the write to the writer and wait until its group has committed (or
- * failed). The request's own connection is given back to r->db after. */
-static void writer_run(req_ctx *c, const char *idem_key, const char *idem_hash)
+/* Hand the write to the writer: the connection is suspended until its group
+ * has committed (or failed) and the writer resumes it. False (with r->err
+ * set) when the writer has stopped taking work. */
+static bool writer_queue(req_ctx *c, const char *idem_key, const char *idem_hash)
 {
 	writer *w = &c->srv->w;
-	hm_db *own = c->r.db;
-	/* end any read this thread's connection holds before waiting */
-	db_release(own);
-	wjob j = {.c = c, .idem_key = idem_key, .idem_hash = idem_hash};
+	/* end any read this thread's connection holds: the thread serves other
+	 * connections while this one waits */
+	db_release(c->r.db);
+	c->r.db = NULL;
+	wjob *j = &c->job;
+	*j = (wjob){.c = c, .idem_key = idem_key};
+	if (idem_hash)
+		snprintf(j->idem_hash, sizeof j->idem_hash, "%s", idem_hash);
 	pthread_mutex_lock(&w->mu);
+	if (w->stop) {
+		pthread_mutex_unlock(&w->mu);
+		hm_failf(&c->r.err, HM_E_UNAVAILABLE, NULL, "服务正在停止，请稍后重试");
+		return false;
+	}
+	/* suspended before the writer can see it, so its resume always comes
+	 * after */
+	MHD_suspend_connection(c->r.conn);
 	if (w->tail)
-		w->tail->next = &j;
+		w->tail->next = j;
 	else
-		w->head = &j;
-	w->tail = &j;
+		w->head = j;
+	w->tail = j;
 	pthread_cond_signal(&w->work);
-	while (!j.done)
-		pthread_cond_wait(&w->done, &w->mu);
 	pthread_mutex_unlock(&w->mu);
-	c->r.db = own;
+	return true;
 }
 
 static bool writer_start(hm_server *s)
@@ -546,7 +568,6 @@ static bool writer_start(hm_server *s)
 	writer *w = &s->w;
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->work, NULL);
-	pthread_cond_init(&w->done, NULL);
 	w->running = pthread_create(&w->th, NULL, writer_main, s) == 0;
 	return w->running;
 }
@@ -562,72 +583,72 @@ static void writer_stop(hm_server *s)
 		pthread_mutex_unlock(&w->mu);
 		pthread_join(w->th, NULL);
 		w->running = false;
-		hm_log_info("writer: %lld requests committed in %lld groups", w->committed, w->groups);
+		hm_log_info("writer: %lld requests committed in %lld groups (largest %lld)", w->committed, w->groups,
+			    w->largest);
 	}
 	pthread_cond_destroy(&w->work);
-	pthread_cond_destroy(&w->done);
 	pthread_mutex_destroy(&w->mu);
 }
 
-static void dispatch(req_ctx *c)
+/* Run the request; true when it went to the writer and its connection is
+ * suspended until the writer is done with it. */
+static bool dispatch(req_ctx *c)
 {
 	hm_req *r = &c->r;
 	const hm_route *rt = c->route;
 	if (!rt) {
 		hm_fail(&r->err, c->path_known ? HM_E_METHOD : HM_E_NOT_FOUND, NULL);
-		return;
+		return false;
 	}
 	if (c->too_large) {
 		hm_failf(&r->err, HM_E_TOO_LARGE, NULL, "请求内容过大（上限 %zu KB）", c->limit / 1024);
-		return;
+		return false;
 	}
 	if (atomic_load(&c->srv->draining)) {
 		hm_failf(&r->err, HM_E_UNAVAILABLE, NULL, "服务正在停止，请稍后重试");
-		return;
+		return false;
 	}
 	if (rt->flags & R_UPLOAD) {
 		/* a file: its bytes go to the handler unparsed, which checks them */
 		r->upload = c->body;
 		r->upload_len = c->body_len;
 	} else if (parse_body(c)) {
-		return;
+		return false;
 	}
 	if (rt->flags & R_NOTX) {
 		r->status = 200;
 		if ((rt->handler(r) != HM_OK || query_vetted(r) != HM_OK) && r->err.err == HM_OK)
 			hm_fail(&r->err, HM_E_INTERNAL, NULL);
-		return;
+		return false;
 	}
 	r->db = store_conn(r->app->store, &r->err);
 	if (!r->db)
-		return;
+		return false;
 	if (!(rt->flags & R_PUBLIC) || session_optional(rt->pattern)) {
 		if (session_load(r) != HM_OK)
-			return;
+			return false;
 		if (!(rt->flags & R_PUBLIC) && r->user.id == 0) {
 			hm_fail(&r->err, HM_E_AUTH_REQUIRED, NULL);
-			return;
+			return false;
 		}
 	}
 	if ((rt->flags & R_WRITE) && !(rt->flags & R_NOCSRF) && session_check_csrf(r) != HM_OK)
-		return;
+		return false;
 	if (rt->perm && !perm_has(r->user.role, rt->perm)) {
 		hm_fail(&r->err, HM_E_FORBIDDEN, NULL);
-		return;
+		return false;
 	}
 	const char *idem_key = (rt->flags & R_WRITE) ? http_header(r, "Idempotency-Key") : NULL;
 	char idem_hash[65] = "";
 	if (idem_key) {
 		if (!idem_key_valid(idem_key) || r->user.id == 0) {
 			hm_fail(&r->err, HM_E_IDEM_BAD, "Idempotency-Key");
-			return;
+			return false;
 		}
 		request_hash(c, idem_hash);
 	}
-	if (rt->flags & R_WRITE) {
-		writer_run(c, idem_key, idem_key ? idem_hash : NULL);
-		return;
-	}
+	if (rt->flags & R_WRITE)
+		return writer_queue(c, idem_key, idem_key ? idem_hash : NULL);
 	/* SQLite's busy timeout already waits for the lock; a busy result here
 	 * means a longer jam, so retry a few times with growing pauses. */
 	for (int attempt = 0;; attempt++) {
@@ -638,7 +659,7 @@ static void dispatch(req_ctx *c)
 		hm_error_clear(&r->err);
 		hm_err err = run_in_tx(c, rt, idem_key, idem_hash, &replayed);
 		if (err != HM_E_DB_BUSY || attempt == TX_RETRIES)
-			return;
+			return false;
 		usleep((useconds_t)(1000 << attempt));
 	}
 }
@@ -687,10 +708,16 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	if ((strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) && strncmp(url, "/api/", 5) != 0 &&
-	    strcmp(url, "/healthz") != 0 && static_serve(conn, srv->app->web_root, url, &c->r.status))
-		return MHD_YES;
-	dispatch(c);
+	if (c->written) {
+		/* resumed by the writer: the reply is ready */
+		c->written = false;
+	} else {
+		if ((strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) && strncmp(url, "/api/", 5) != 0 &&
+		    strcmp(url, "/healthz") != 0 && static_serve(conn, srv->app->web_root, url, &c->r.status))
+			return MHD_YES;
+		if (dispatch(c))
+			return MHD_YES;
+	}
 	if (c->r.db)
 		db_release(c->r.db);
 	if (c->r.err.err != HM_OK)
@@ -781,7 +808,8 @@ hm_server *server_start(hm_app *app, const char *listen_addr, int threads, hm_er
 		hm_fail(e, HM_E_INTERNAL, NULL);
 		return NULL;
 	}
-	s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+	s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
+				0, NULL, NULL,
 				access_cb, s, MHD_OPTION_LISTEN_SOCKET, s->fd, MHD_OPTION_THREAD_POOL_SIZE,
 				(unsigned)(threads > 0 ? threads : 8), MHD_OPTION_NOTIFY_COMPLETED, completed_cb, s,
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)2000,
@@ -810,9 +838,13 @@ void server_stop(hm_server *s, int grace_ms)
 	int fd = MHD_quiesce_daemon(s->d);
 	for (int waited = 0; atomic_load(&s->in_flight) > 0 && waited < grace_ms; waited += 10)
 		usleep(10000);
-	MHD_stop_daemon(s->d);
-	/* after the daemon: a request still waiting for its group is answered */
+	/* every write still queued is committed and its connection resumed (the
+	 * daemon must not stop with a connection suspended); then its reply has
+	 * a moment to leave */
 	writer_stop(s);
+	for (int waited = 0; atomic_load(&s->in_flight) > 0 && waited < 1000; waited += 10)
+		usleep(10000);
+	MHD_stop_daemon(s->d);
 	if (fd >= 0)
 		close(fd);
 	free(s);

@@ -333,8 +333,17 @@ static hm_err migrate(hm_store *s, hm_db *db, bool apply, hm_error *e)
 	return HM_OK;
 }
 
+/* SQLite keeps memory statistics behind one global mutex that every
+ * allocation of every connection takes; nothing here reads them. */
+static void sqlite_setup(void)
+{
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 hm_store *store_open(const char *path, const store_options *opts, hm_error *e)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, sqlite_setup);
 	hm_store *s = calloc(1, sizeof *s);
 	if (!s || !(s->path = strdup(path))) {
 		free(s);

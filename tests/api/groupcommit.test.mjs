@@ -7,7 +7,9 @@
 //   and the same reply for all;
 // - one approved application paid by many requests at once is paid once;
 // - the audit chain and the books still verify, and writes were in fact
-//   committed in groups (the server's count at shutdown).
+//   committed in groups (the server's count at shutdown);
+// - a request thread does not wait for its write: with two request threads,
+//   forty clients writing at once are committed in groups larger than two.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, loginAll, runCli, expectReply, makeId, sexOf } from './lib.mjs';
@@ -110,5 +112,33 @@ describe('group commit', () => {
     assert.ok(Number(m[2]) < Number(m[1]), `some group held more than one request (${m[0]})`);
     const r = await runCli(['verify', '--db', srv.db]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
+  });
+});
+
+describe('group commit with few request threads', () => {
+  let srv, U;
+  before(async () => {
+    srv = await startServer({ users: [['cw', 'caseworker', '370402', '经办']], args: ['--threads', '2'] });
+    U = await loginAll(srv.base, ['cw']);
+  });
+  after(() => srv?.stop());
+
+  it('40 clients submitting at once through 2 request threads: all stored, in groups larger than 2', async () => {
+    const kid = expectReply(await U.cw.post(C, childBody(700)), 201).child;
+    // reads go on while the writes wait for their group: the same threads serve them
+    const [writes, reads] = await Promise.all([
+      Promise.all(Array.from({ length: 40 }, () => U.cw.post(A, appBody(kid.id)))),
+      Promise.all(Array.from({ length: 10 }, () => U.cw.get(`${C}/${kid.id}`))),
+    ]);
+    for (const r of writes) assert.equal(r.status, 201, r.text);
+    for (const r of reads) assert.equal(r.status, 200, r.text);
+    assert.equal(new Set(writes.map((r) => r.json.application.id)).size, 40);
+    assert.equal(expectReply(await U.cw.get(`${A}?page_size=1`), 200).total, 40);
+    await srv.stop();
+    const m = /writer: (\d+) requests? committed in (\d+) groups? \(largest (\d+)\)/.exec(srv.log);
+    assert.ok(m, `the server reports its groups at shutdown:\n${srv.log.slice(-2000)}`);
+    assert.ok(Number(m[3]) > 2, `a group held more requests than there are request threads (${m[0]})`);
+    const v = await runCli(['verify', '--db', srv.db]);
+    assert.equal(v.code, 0, v.stdout + v.stderr);
   });
 });

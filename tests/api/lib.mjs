@@ -77,7 +77,7 @@ async function cliOk(args, opts) {
  * A fresh database with the test users, and a server on it.
  * Returns {base, dir, db, proc, stderr(), stop(), restart({offsetSeconds})}.
  */
-export async function startServer({ offsetSeconds, users = USERS } = {}) {
+export async function startServer({ offsetSeconds, users = USERS, args = [] } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huimin-api-'));
   tempDirs.add(dir);
   const db = path.join(dir, 'huimin.db');
@@ -88,7 +88,7 @@ export async function startServer({ offsetSeconds, users = USERS } = {}) {
       input: `${PASSWORD}\n`,
     });
   }
-  const srv = { dir, db, base: null, proc: null, log: '' };
+  const srv = { dir, db, base: null, proc: null, log: '', args };
   await spawnServer(srv, offsetSeconds);
 
   srv.stderr = () => srv.log;
@@ -115,7 +115,7 @@ function spawnServer(srv, offsetSeconds) {
   const env = { ...process.env };
   if (offsetSeconds !== undefined) env.HUIMIN_CLOCK_OFFSET = String(offsetSeconds);
   else delete env.HUIMIN_CLOCK_OFFSET;
-  const proc = spawn(BIN, ['serve', '--db', srv.db, '--listen', '127.0.0.1:0'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(BIN, ['serve', '--db', srv.db, '--listen', '127.0.0.1:0', ...srv.args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   srv.proc = proc;
   running.add(proc);
   srv.exited = new Promise((resolve) =>
