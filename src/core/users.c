@@ -229,15 +229,11 @@ static hm_err end_sessions(hm_db *db, int64_t user_id, const char *keep, hm_erro
 	return db_exec_stmt(st, e);
 }
 
-hm_err user_set_password(hm_db *db, int64_t at, int64_t actor_id, int64_t user_id, const char *password,
-			 const char *keep_token_hash, hm_error *e)
+/* The hash of a new password is made by the caller (strength checked). */
+static hm_err store_password(hm_db *db, int64_t at, int64_t actor_id, int64_t user_id, const char *hash,
+			     const char *keep_token_hash, hm_error *e)
 {
-	hm_err err = password_check_strength(password, e);
-	if (err)
-		return err;
-	char hash[crypto_pwhash_STRBYTES];
-	if ((err = password_hash(password, hash, e)))
-		return err;
+	hm_err err;
 	hm_stmt *st = db_stmt(db, "UPDATE users SET pw_hash = $1, pw_changed_at = $2 WHERE id = $3", e);
 	if (!st)
 		return e->err;
@@ -253,21 +249,72 @@ hm_err user_set_password(hm_db *db, int64_t at, int64_t actor_id, int64_t user_i
 	return user_json_audit(db, at, actor_id, "user.password", user_id, NULL, e);
 }
 
-hm_err user_change_password(hm_db *db, int64_t at, int64_t user_id, const char *old_pw, const char *new_pw,
-			    const char *keep_token_hash, hm_error *e)
+hm_err user_set_password(hm_db *db, int64_t at, int64_t actor_id, int64_t user_id, const char *password,
+			 const char *keep_token_hash, hm_error *e)
 {
-	hm_stmt *st = db_stmt(db, "SELECT pw_hash FROM users WHERE id = $1", e);
-	if (!st)
-		return e->err;
-	db_bind_int(st, 1, user_id);
-	hm_err err = db_row(st, HM_E_USER_NOT_FOUND, "user", e);
+	hm_err err = password_check_strength(password, e);
 	if (err)
 		return err;
 	char hash[crypto_pwhash_STRBYTES];
-	snprintf(hash, sizeof hash, "%s", db_col_text(st, 0));
-	if (!password_verify(hash, old_pw))
+	if ((err = password_hash(password, hash, e)))
+		return err;
+	return store_password(db, at, actor_id, user_id, hash, keep_token_hash, e);
+}
+
+/* The stored hash of a user by id (id > 0) or name; "" when there is none. */
+static hm_err stored_hash(hm_db *db, int64_t user_id, const char *username, char out[crypto_pwhash_STRBYTES],
+			  hm_error *e)
+{
+	out[0] = '\0';
+	hm_stmt *st = user_id > 0 ? db_stmt(db, "SELECT pw_hash FROM users WHERE id = $1", e)
+				  : db_stmt(db, "SELECT pw_hash FROM users WHERE username = $1", e);
+	if (!st)
+		return e->err;
+	if (user_id > 0)
+		db_bind_int(st, 1, user_id);
+	else
+		db_bind_text(st, 1, username);
+	int rc = db_step(st);
+	if (rc == DB_ROW)
+		snprintf(out, crypto_pwhash_STRBYTES, "%s", db_col_text(st, 0));
+	else if (rc != DB_DONE)
+		return db_error(db, e);
+	return HM_OK;
+}
+
+void password_change_precheck(hm_db *db, int64_t user_id, const char *old_pw, const char *new_pw, hm_pwcheck *pre)
+{
+	memset(pre, 0, sizeof *pre);
+	hm_error e;
+	hm_error_clear(&e);
+	bool found = old_pw && new_pw && stored_hash(db, user_id, NULL, pre->stored, &e) == HM_OK && pre->stored[0];
+	/* no read stays open during the hashing */
+	db_release(db);
+	if (!found)
+		return;
+	pre->ok = password_verify(pre->stored, old_pw);
+	if (pre->ok && password_check_strength(new_pw, &e) == HM_OK && password_hash(new_pw, pre->fresh, &e) != HM_OK)
+		pre->fresh[0] = '\0';
+	pre->done = true;
+}
+
+hm_err user_change_password(hm_db *db, int64_t at, int64_t user_id, const char *old_pw, const char *new_pw,
+			    const char *keep_token_hash, const hm_pwcheck *pre, hm_error *e)
+{
+	char hash[crypto_pwhash_STRBYTES];
+	hm_err err = stored_hash(db, user_id, NULL, hash, e);
+	if (err)
+		return err;
+	if (!hash[0])
+		return hm_fail(e, HM_E_USER_NOT_FOUND, "user");
+	/* checked before the write against this very hash, or checked now */
+	bool same = pre && pre->done && strcmp(pre->stored, hash) == 0;
+	if (!(same ? pre->ok : password_verify(hash, old_pw)))
 		return hm_fail(e, HM_E_WRONG_PASSWORD, "old_password");
-	err = user_set_password(db, at, user_id, user_id, new_pw, keep_token_hash, e);
+	if (same && pre->fresh[0])
+		err = store_password(db, at, user_id, user_id, pre->fresh, keep_token_hash, e);
+	else
+		err = user_set_password(db, at, user_id, user_id, new_pw, keep_token_hash, e);
 	if (err && strcmp(e->field, "password") == 0)
 		snprintf(e->field, sizeof e->field, "new_password");
 	return err;
@@ -364,21 +411,53 @@ static hm_err note_failure(hm_db *db, int64_t now, const char *username, hm_erro
 	return db_exec_stmt(st, e);
 }
 
-hm_err login(hm_db *db, int64_t now, int ttl, const char *username, const char *password, char *token, char *csrf,
-	     hm_user *u, hm_error *e)
+/* Seconds the account stays locked after too many failures, 0 if it is not. */
+static hm_err locked_for(hm_db *db, int64_t now, const char *username, int64_t *left, hm_error *e)
 {
+	*left = 0;
 	hm_stmt *st = db_stmt(db, "SELECT locked_until FROM login_failures WHERE username = $1", e);
 	if (!st)
 		return e->err;
 	db_bind_text(st, 1, username);
 	int rc = db_step(st);
-	if (rc == DB_ROW && db_col_int(st, 0) > now) {
-		int64_t mins = (db_col_int(st, 0) - now + 59) / 60;
-		return hm_failf(e, HM_E_AUTH_THROTTLED, NULL, "登录失败次数过多，请 %lld 分钟后再试", (long long)mins);
-	}
+	if (rc == DB_ROW && db_col_int(st, 0) > now)
+		*left = db_col_int(st, 0) - now;
 	if (rc != DB_ROW && rc != DB_DONE)
 		return db_error(db, e);
-	st = db_stmt(db, "SELECT id, pw_hash, disabled FROM users WHERE username = $1", e);
+	return HM_OK;
+}
+
+void login_precheck(hm_db *db, int64_t now, const char *username, const char *password, hm_pwcheck *pre)
+{
+	memset(pre, 0, sizeof *pre);
+	hm_error e;
+	hm_error_clear(&e);
+	int64_t left;
+	bool go = username && password && locked_for(db, now, username, &left, &e) == HM_OK && left == 0 &&
+		  stored_hash(db, 0, username, pre->stored, &e) == HM_OK;
+	/* no read stays open during the hashing */
+	db_release(db);
+	if (!go)
+		return;
+	if (pre->stored[0])
+		pre->ok = password_verify(pre->stored, password);
+	else
+		password_dummy_verify(password);
+	pre->done = true;
+}
+
+hm_err login(hm_db *db, int64_t now, int ttl, const char *username, const char *password, const hm_pwcheck *pre,
+	     char *token, char *csrf, hm_user *u, hm_error *e)
+{
+	int64_t left;
+	hm_err lerr = locked_for(db, now, username, &left, e);
+	if (lerr)
+		return lerr;
+	if (left > 0)
+		return hm_failf(e, HM_E_AUTH_THROTTLED, NULL, "登录失败次数过多，请 %lld 分钟后再试",
+				(long long)((left + 59) / 60));
+	int rc;
+	hm_stmt *st = db_stmt(db, "SELECT id, pw_hash, disabled FROM users WHERE username = $1", e);
 	if (!st)
 		return e->err;
 	db_bind_text(st, 1, username);
@@ -393,8 +472,9 @@ hm_err login(hm_db *db, int64_t now, int ttl, const char *username, const char *
 		disabled = db_col_int(st, 2) != 0;
 		char hash[crypto_pwhash_STRBYTES];
 		snprintf(hash, sizeof hash, "%s", db_col_text(st, 1));
-		ok = password_verify(hash, password);
-	} else {
+		/* checked before the write against this very hash, or checked now */
+		ok = pre && pre->done && strcmp(pre->stored, hash) == 0 ? pre->ok : password_verify(hash, password);
+	} else if (!(pre && pre->done && !pre->stored[0])) {
 		password_dummy_verify(password);
 	}
 	hm_err err;

@@ -38,6 +38,26 @@ bool password_verify(const char *hash, const char *pw);
 /* Spend the same time as a real verify (unknown user names). */
 void password_dummy_verify(const char *pw);
 
+/* Password work done before a write, on the request's own thread: argon2id
+ * takes tens of milliseconds and 64 MiB, and the one writer thread must not
+ * spend them while every other write waits (src/http/server.c). The write
+ * uses the verdict only if the stored hash it was made against is still the
+ * user's; otherwise it checks again itself. */
+typedef struct hm_pwcheck {
+	bool done;                 /* the check below was made */
+	bool ok;                   /* the password matched stored */
+	char stored[128];          /* the hash it was checked against, "" for no such user */
+	char fresh[128];           /* a new password's hash, "" if none was made */
+} hm_pwcheck;
+
+/* Sign-in: check username's password against its stored hash (or spend the
+ * same time on an unknown name). Leaves pre->done false when the account is
+ * locked or the lookup fails: login() then decides alone. */
+void login_precheck(hm_db *db, int64_t now, const char *username, const char *password, hm_pwcheck *pre);
+/* Password change: check the old password and hash the new one (if strong
+ * enough) for user_change_password. */
+void password_change_precheck(hm_db *db, int64_t user_id, const char *old_pw, const char *new_pw, hm_pwcheck *pre);
+
 /* Create a user. Checks role, org level and password strength; audited.
  * *id (may be NULL) gets the new id. */
 hm_err user_create(hm_db *db, int64_t at, int64_t actor_id, const char *username, const char *display_name,
@@ -50,7 +70,7 @@ hm_err user_set_password(hm_db *db, int64_t at, int64_t actor_id, int64_t user_i
 /* A user changes their own password: old one checked (HM_E_WRONG_PASSWORD),
  * then as user_set_password, keeping the session keep_token_hash. */
 hm_err user_change_password(hm_db *db, int64_t at, int64_t user_id, const char *old_pw, const char *new_pw,
-			    const char *keep_token_hash, hm_error *e);
+			    const char *keep_token_hash, const hm_pwcheck *pre, hm_error *e);
 /* Disable or enable; disabling ends every session at once. Audited. */
 hm_err user_set_disabled(hm_db *db, int64_t at, int64_t actor_id, int64_t user_id, bool disabled, hm_error *e);
 hm_err user_id_by_name(hm_db *db, const char *username, int64_t *id, hm_error *e);
@@ -59,8 +79,8 @@ hm_err user_load(hm_db *db, int64_t user_id, hm_user *u, hm_error *e);
 
 /* Sign in: throttling, password check, new session. On success fills
  * token (65), csrf (65) and u. Failures are counted (commit even on error). */
-hm_err login(hm_db *db, int64_t now, int ttl, const char *username, const char *password, char *token, char *csrf,
-	     hm_user *u, hm_error *e);
+hm_err login(hm_db *db, int64_t now, int ttl, const char *username, const char *password, const hm_pwcheck *pre,
+	     char *token, char *csrf, hm_user *u, hm_error *e);
 /* Hex BLAKE2b-256 of a session token, into out (65). */
 void session_token_hash(const char *token, char out[65]);
 /* Look up a live session by its token: fills u and csrf (65). HM_E_AUTH_REQUIRED

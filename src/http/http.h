@@ -67,6 +67,9 @@ struct hm_req {
 	 * writer thread, so this lives in the request, not in the thread */
 	char session_token[65];  /* "" when none */
 	char session_csrf[65];
+	/* password work done on the request's thread before the write was
+	 * queued (a route's prepare step, server.c); NULL when none */
+	struct hm_pwcheck *pw;
 };
 
 /* Bumped after every write group the server commits: a handler may keep a

@@ -33,6 +33,7 @@
 
 #include "core/hmtime.h"
 #include "core/log.h"
+#include "core/users.h"
 #include "http/session.h"
 #include "http/static.h"
 
@@ -590,6 +591,24 @@ static void writer_stop(hm_server *s)
 	pthread_mutex_destroy(&w->mu);
 }
 
+/* Work a write route does on the request's own thread, outside any
+ * transaction, before it is queued: what needs no write lock and would
+ * hold up every other write if the writer did it (argon2id, tens of
+ * milliseconds). Its result travels in the request. */
+static hm_handler write_prepare(const hm_route *rt)
+{
+	static const struct {
+		hm_handler handler, prepare;
+	} prepares[] = {
+		{session_login_handler, session_login_prepare},
+		{session_password_handler, session_password_prepare},
+	};
+	for (size_t i = 0; i < sizeof prepares / sizeof prepares[0]; i++)
+		if (prepares[i].handler == rt->handler)
+			return prepares[i].prepare;
+	return NULL;
+}
+
 /* Run the request; true when it went to the writer and its connection is
  * suspended until the writer is done with it. */
 static bool dispatch(req_ctx *c)
@@ -647,8 +666,15 @@ static bool dispatch(req_ctx *c)
 		}
 		request_hash(c, idem_hash);
 	}
-	if (rt->flags & R_WRITE)
+	if (rt->flags & R_WRITE) {
+		hm_handler prepare = write_prepare(rt);
+		if (prepare && prepare(r) != HM_OK) {
+			if (r->err.err == HM_OK)
+				hm_fail(&r->err, HM_E_INTERNAL, NULL);
+			return false;
+		}
 		return writer_queue(c, idem_key, idem_key ? idem_hash : NULL);
+	}
 	/* SQLite's busy timeout already waits for the lock; a busy result here
 	 * means a longer jam, so retry a few times with growing pauses. */
 	for (int attempt = 0;; attempt++) {
@@ -741,6 +767,9 @@ static void completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
 	json_decref(c->r.reply);
 	free(c->r.raw);
 	free(c->r.commit_arg);
+	if (c->r.pw)
+		sodium_memzero(c->r.pw, sizeof *c->r.pw);
+	free(c->r.pw);
 	free(c->body);
 	free(c);
 	*con_cls = NULL;

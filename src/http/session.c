@@ -74,8 +74,8 @@ hm_err session_login_handler(hm_req *r)
 	char token[65], csrf[65];
 	/* failed attempts must be counted even though the reply is an error */
 	r->commit_on_error = true;
-	err = login(r->db, r->now, r->app->session_ttl, jstr(r->body, "username"), jstr(r->body, "password"), token,
-		    csrf, &r->user, &r->err);
+	err = login(r->db, r->now, r->app->session_ttl, jstr(r->body, "username"), jstr(r->body, "password"), r->pw,
+		    token, csrf, &r->user, &r->err);
 	if (err)
 		return err;
 	snprintf(r->set_cookie, sizeof r->set_cookie, "%s=%s; Path=/; Max-Age=%d; HttpOnly; SameSite=Strict%s",
@@ -83,6 +83,27 @@ hm_err session_login_handler(hm_req *r)
 	sodium_memzero(token, sizeof token);
 	return http_reply(r, 201, json_pack("{s:o, s:s, s:o}", "user", user_json(&r->user), "csrf_token", csrf,
 					    "expires_at", json_time(r->now + r->app->session_ttl)));
+}
+
+/* The body is checked first; the result goes to r->pw, freed with the
+ * request. */
+static hm_err prepare_pw(hm_req *r, const jfield *spec)
+{
+	hm_err err = http_body(r, spec);
+	if (err)
+		return err;
+	r->pw = calloc(1, sizeof *r->pw);
+	if (!r->pw)
+		return hm_fail(&r->err, HM_E_INTERNAL, NULL);
+	return HM_OK;
+}
+
+hm_err session_login_prepare(hm_req *r)
+{
+	hm_err err = prepare_pw(r, login_spec);
+	if (!err)
+		login_precheck(r->db, r->now, jstr(r->body, "username"), jstr(r->body, "password"), r->pw);
+	return err;
 }
 
 hm_err session_logout_handler(hm_req *r)
@@ -108,6 +129,15 @@ static const jfield password_spec[] = {
 	{NULL, 0, false, 0, 0, NULL, 0},
 };
 
+hm_err session_password_prepare(hm_req *r)
+{
+	hm_err err = prepare_pw(r, password_spec);
+	if (!err)
+		password_change_precheck(r->db, r->user.id, jstr(r->body, "old_password"), jstr(r->body, "new_password"),
+					 r->pw);
+	return err;
+}
+
 hm_err session_password_handler(hm_req *r)
 {
 	hm_err err = http_body(r, password_spec);
@@ -116,7 +146,7 @@ hm_err session_password_handler(hm_req *r)
 	char th[65];
 	session_token_hash(r->session_token, th);
 	err = user_change_password(r->db, r->now, r->user.id, jstr(r->body, "old_password"),
-				   jstr(r->body, "new_password"), th, &r->err);
+				   jstr(r->body, "new_password"), th, r->pw, &r->err);
 	if (err)
 		return err;
 	return http_reply(r, 200, json_pack("{s:b}", "ok", 1));

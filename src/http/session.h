@@ -20,6 +20,10 @@ hm_err session_login_handler(hm_req *r);     /* POST /api/v1/session */
 hm_err session_logout_handler(hm_req *r);    /* DELETE /api/v1/session */
 hm_err session_me_handler(hm_req *r);        /* GET /api/v1/session */
 hm_err session_password_handler(hm_req *r);  /* PUT /api/v1/session/password */
+/* The password work of those two, done before their write is queued: they
+ * need no write lock and take tens of milliseconds each (argon2id). */
+hm_err session_login_prepare(hm_req *r);
+hm_err session_password_prepare(hm_req *r);
 
 /* The user as JSON (with permissions), for replies. New reference. */
 json_t *user_json(const hm_user *u);

@@ -158,7 +158,7 @@ static hm_err sign_in(hm_db *db, int64_t now, const char *username, const char *
 
 	memset(out, 0, sizeof *out);
 	assert_int_equal(db_begin(db, true, &e), HM_OK);
-	err = login(db, now, TTL, username, password, out->token, out->csrf, &out->user, &out->e);
+	err = login(db, now, TTL, username, password, NULL, out->token, out->csrf, &out->user, &out->e);
 	assert_int_equal(db_commit(db, &e), HM_OK);
 	return err;
 }
@@ -435,6 +435,107 @@ static void test_weak_new_password_is_refused_and_sessions_stay(void **state)
 	assert_int_equal(find(f->db, T0 + 3, s.token, &u), HM_OK);
 }
 
+/* The server checks a password before queueing the sign-in for the writer
+ * (login_precheck); the write takes that verdict only for the hash it was
+ * made against. */
+static hm_err sign_in_prechecked(hm_db *db, int64_t now, const char *username, const char *password,
+				 const hm_pwcheck *pre, signin *out)
+{
+	hm_err err;
+	hm_error e;
+
+	memset(out, 0, sizeof *out);
+	assert_int_equal(db_begin(db, true, &e), HM_OK);
+	err = login(db, now, TTL, username, password, pre, out->token, out->csrf, &out->user, &out->e);
+	assert_int_equal(db_commit(db, &e), HM_OK);
+	return err;
+}
+
+static void test_prechecked_sign_in_succeeds_and_a_wrong_password_still_counts(void **state)
+{
+	fixture *f = *state;
+	hm_pwcheck pre;
+	signin s;
+
+	add_user(f->db, "wang", "caseworker", "370402");
+	login_precheck(f->db, T0, "wang", PASSWORD, &pre);
+	assert_true(pre.done);
+	assert_true(pre.ok);
+	assert_int_equal(sign_in_prechecked(f->db, T0, "wang", PASSWORD, &pre, &s), HM_OK);
+	assert_true(is_hex64(s.token));
+	for (int i = 0; i < LOGIN_MAX_FAILURES; i++) {
+		login_precheck(f->db, T0 + 1 + i, "wang", "wrong-password-1", &pre);
+		assert_true(pre.done);
+		assert_false(pre.ok);
+		assert_int_equal(sign_in_prechecked(f->db, T0 + 1 + i, "wang", "wrong-password-1", &pre, &s),
+				 HM_E_AUTH_FAILED);
+	}
+	/* locked: the precheck does not even hash, and the write refuses */
+	login_precheck(f->db, T0 + 10, "wang", PASSWORD, &pre);
+	assert_false(pre.done);
+	assert_int_equal(sign_in_prechecked(f->db, T0 + 10, "wang", PASSWORD, &pre, &s), HM_E_AUTH_THROTTLED);
+}
+
+static void test_precheck_of_a_replaced_password_does_not_let_the_old_one_in(void **state)
+{
+	fixture *f = *state;
+	hm_pwcheck pre;
+	signin s;
+	hm_error e;
+	int64_t id = add_user(f->db, "wang", "caseworker", "370402");
+
+	/* checked against the old hash, then the password changes before the
+	 * sign-in is written: the verdict is for a hash no longer stored */
+	login_precheck(f->db, T0, "wang", PASSWORD, &pre);
+	assert_true(pre.ok);
+	assert_int_equal(db_begin(f->db, true, &e), HM_OK);
+	assert_int_equal(user_set_password(f->db, T0 + 1, 0, id, "Shizhong2026new", NULL, &e), HM_OK);
+	assert_int_equal(db_commit(f->db, &e), HM_OK);
+	assert_int_equal(sign_in_prechecked(f->db, T0 + 2, "wang", PASSWORD, &pre, &s), HM_E_AUTH_FAILED);
+	assert_string_equal(s.token, "");
+	/* a verdict of "wrong" made for the old hash does not keep out the new password */
+	login_precheck(f->db, T0 + 3, "wang", "Shizhong2026new", &pre);
+	assert_true(pre.ok);
+	memset(pre.stored, 0, sizeof pre.stored);
+	snprintf(pre.stored, sizeof pre.stored, "%s", password_hash_once);
+	pre.ok = false;
+	assert_int_equal(sign_in_prechecked(f->db, T0 + 3, "wang", "Shizhong2026new", &pre, &s), HM_OK);
+}
+
+static void test_password_change_uses_the_prechecked_hash_only_for_the_same_old_hash(void **state)
+{
+	fixture *f = *state;
+	hm_pwcheck pre;
+	signin s;
+	hm_error e;
+	int64_t id = add_user(f->db, "wang", "caseworker", "370402");
+
+	password_change_precheck(f->db, id, PASSWORD, "Shizhong2026new", &pre);
+	assert_true(pre.done);
+	assert_true(pre.ok);
+	assert_true(pre.fresh[0] != '\0');
+	assert_int_equal(db_begin(f->db, true, &e), HM_OK);
+	assert_int_equal(user_change_password(f->db, T0 + 1, id, PASSWORD, "Shizhong2026new", NULL, &pre, &e), HM_OK);
+	assert_int_equal(db_commit(f->db, &e), HM_OK);
+	assert_int_equal(sign_in(f->db, T0 + 2, "wang", "Shizhong2026new", &s), HM_OK);
+	assert_int_equal(sign_in(f->db, T0 + 3, "wang", PASSWORD, &s), HM_E_AUTH_FAILED);
+	/* the same precheck again is stale now (the stored hash moved on): the
+	 * old password is checked afresh and refused */
+	hm_error_clear(&e);
+	assert_int_equal(db_begin(f->db, true, &e), HM_OK);
+	assert_int_equal(user_change_password(f->db, T0 + 4, id, PASSWORD, "Another2026pw", NULL, &pre, &e),
+			 HM_E_WRONG_PASSWORD);
+	db_rollback(f->db);
+	/* a weak new password is refused even when the old one was right */
+	password_change_precheck(f->db, id, "Shizhong2026new", "short1", &pre);
+	assert_true(pre.ok);
+	assert_string_equal(pre.fresh, "");
+	assert_int_equal(db_begin(f->db, true, &e), HM_OK);
+	assert_int_equal(user_change_password(f->db, T0 + 5, id, "Shizhong2026new", "short1", NULL, &pre, &e),
+			 HM_E_WEAK_PASSWORD);
+	db_rollback(f->db);
+}
+
 static void test_session_expires_after_its_lifetime(void **state)
 {
 	fixture *f = *state;
@@ -495,6 +596,9 @@ int main(void)
 		T(test_disabled_user_loses_sessions_and_cannot_sign_in),
 		T(test_new_password_ends_other_sessions_but_keeps_the_given_one),
 		T(test_weak_new_password_is_refused_and_sessions_stay),
+		T(test_prechecked_sign_in_succeeds_and_a_wrong_password_still_counts),
+		T(test_precheck_of_a_replaced_password_does_not_let_the_old_one_in),
+		T(test_password_change_uses_the_prechecked_hash_only_for_the_same_old_hash),
 		T(test_session_expires_after_its_lifetime),
 		T(test_signed_out_session_is_gone),
 		T(test_made_up_token_finds_nothing),
