@@ -11,9 +11,16 @@
  * every write queued while its previous COMMIT was syncing (up to
  * WRITER_BATCH), opens one transaction, runs each handler in its own
  * savepoint (a failing request is rolled back to it alone) and commits
- * once: one fsync for the group. Only then are the connections resumed to
- * send their replies, so no reply ever leaves before its data is durable;
- * a failed COMMIT fails every request of the group. */
+ * once. The group's log is then synced to disk by a second thread while
+ * the writer runs the next group (pipelined: the CPU work of one group
+ * overlaps the fsync of the one before, and one fsync may cover several
+ * groups). Only after that fsync are the group's connections resumed to
+ * send their replies, so no reply, error replies included, ever leaves
+ * before the data it reports is durable; a failed COMMIT fails every
+ * request of the group, a failed fsync stops the server. Other connections
+ * may read a group's data in the moment between its COMMIT and its fsync;
+ * a write that builds on it is later in the same log, so after a power cut
+ * it is never kept without it. */
 #include "http/server.h"
 
 #include <arpa/inet.h>
@@ -66,6 +73,15 @@ typedef struct writer {
 	pthread_cond_t work;  /* a job was queued, or stop */
 	wjob *head, *tail;
 	bool stop;
+	/* the syncer: committed groups waiting for the fsync that makes them
+	 * durable, then their replies */
+	pthread_t sync_th;
+	bool sync_running;
+	pthread_mutex_t sync_mu;
+	pthread_cond_t sync_work;
+	wjob *sync_head, *sync_tail;
+	bool sync_stop;
+	hm_store *store;
 	/* the writer thread's own tally, read after it ended */
 	long long committed, groups, largest;
 } writer;
@@ -497,8 +513,9 @@ static void *writer_main(void *arg)
 	hm_db *db = store_conn(s->app->store, &open_err);
 	/* a savepoint keeps the original of each page it changes (the statement
 	 * journal); in memory that is a copy, on disk a temporary file opened,
-	 * written and deleted for every group */
-	if (db && db_exec(db, "PRAGMA temp_store=MEMORY", &open_err) != HM_OK)
+	 * written and deleted for every group. The syncer makes the commits
+	 * durable (db_defer_sync). */
+	if (db && (db_exec(db, "PRAGMA temp_store=MEMORY", &open_err) != HM_OK || db_defer_sync(db, &open_err) != HM_OK))
 		db = NULL;
 	wjob *b[WRITER_BATCH];
 	for (;;) {
@@ -520,12 +537,51 @@ static void *writer_main(void *arg)
 		run_group(w, db, &open_err, b, n);
 		if (db)
 			db_release(db);
-		/* each request of the group replies from its own thread */
+		/* to the syncer, in order: each replies once its group is on disk */
 		for (int i = 0; i < n; i++) {
-			req_ctx *c = b[i]->c;
-			c->r.db = NULL;
-			c->written = true;
-			MHD_resume_connection(c->r.conn);
+			b[i]->c->r.db = NULL;
+			b[i]->next = i + 1 < n ? b[i + 1] : NULL;
+		}
+		pthread_mutex_lock(&w->sync_mu);
+		if (w->sync_tail)
+			w->sync_tail->next = b[0];
+		else
+			w->sync_head = b[0];
+		w->sync_tail = b[n - 1];
+		pthread_cond_signal(&w->sync_work);
+		pthread_mutex_unlock(&w->sync_mu);
+	}
+	return NULL;
+}
+
+/* One fsync of the log for every group committed since the last one, then
+ * their replies (each from its own request thread, resumed). */
+static void *syncer_main(void *arg)
+{
+	writer *w = arg;
+	for (;;) {
+		pthread_mutex_lock(&w->sync_mu);
+		while (!w->sync_head && !w->sync_stop)
+			pthread_cond_wait(&w->sync_work, &w->sync_mu);
+		wjob *j = w->sync_head;
+		w->sync_head = w->sync_tail = NULL;
+		pthread_mutex_unlock(&w->sync_mu);
+		if (!j)
+			break;
+		hm_error e;
+		hm_error_clear(&e);
+		if (store_sync_log(w->store, &e) != HM_OK) {
+			/* what the disk holds is unknown now: no reply may claim
+			 * anything, and a restart recovers what is durable */
+			hm_log_error("writer: the disk refused to sync the log; stopping so that no unsaved write is "
+				     "acknowledged");
+			_exit(3);
+		}
+		while (j) {
+			wjob *next = j->next;
+			j->c->written = true;
+			MHD_resume_connection(j->c->r.conn);
+			j = next;
 		}
 	}
 	return NULL;
@@ -569,6 +625,12 @@ static bool writer_start(hm_server *s)
 	writer *w = &s->w;
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->work, NULL);
+	pthread_mutex_init(&w->sync_mu, NULL);
+	pthread_cond_init(&w->sync_work, NULL);
+	w->store = s->app->store;
+	w->sync_running = pthread_create(&w->sync_th, NULL, syncer_main, w) == 0;
+	if (!w->sync_running)
+		return false;
 	w->running = pthread_create(&w->th, NULL, writer_main, s) == 0;
 	return w->running;
 }
@@ -587,6 +649,17 @@ static void writer_stop(hm_server *s)
 		hm_log_info("writer: %lld requests committed in %lld groups (largest %lld)", w->committed, w->groups,
 			    w->largest);
 	}
+	/* after the writer: the groups it handed over are synced and answered */
+	if (w->sync_running) {
+		pthread_mutex_lock(&w->sync_mu);
+		w->sync_stop = true;
+		pthread_cond_signal(&w->sync_work);
+		pthread_mutex_unlock(&w->sync_mu);
+		pthread_join(w->sync_th, NULL);
+		w->sync_running = false;
+	}
+	pthread_cond_destroy(&w->sync_work);
+	pthread_mutex_destroy(&w->sync_mu);
 	pthread_cond_destroy(&w->work);
 	pthread_mutex_destroy(&w->mu);
 }

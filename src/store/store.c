@@ -2,6 +2,8 @@
  * embedded migrations, statement cache, error mapping and online backup. */
 #include "store/store.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -44,6 +46,10 @@ struct hm_store {
 	pthread_key_t key;
 	pthread_mutex_t lock;
 	hm_db *conns;
+	/* the write-ahead log, opened by store_sync_log (db_defer_sync names it) */
+	pthread_mutex_t sync_lock;
+	char *wal_path;
+	int wal_fd;
 };
 
 static const char MIGRATION_PREFIX[] = "db/migrations/";
@@ -351,6 +357,8 @@ hm_store *store_open(const char *path, const store_options *opts, hm_error *e)
 		return NULL;
 	}
 	s->busy_ms = opts->busy_ms > 0 ? opts->busy_ms : 5000;
+	s->wal_fd = -1;
+	pthread_mutex_init(&s->sync_lock, NULL);
 	s->read_only = opts->read_only;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_key_create(&s->key, NULL);
@@ -399,6 +407,10 @@ void store_close(hm_store *s)
 	}
 	pthread_key_delete(s->key);
 	pthread_mutex_destroy(&s->lock);
+	pthread_mutex_destroy(&s->sync_lock);
+	if (s->wal_fd >= 0)
+		close(s->wal_fd);
+	free(s->wal_path);
 	free(s->path);
 	free(s);
 }
@@ -434,6 +446,44 @@ hm_err db_commit(hm_db *db, hm_error *e)
 	if (!err)
 		db->in_tx = false;
 	return err;
+}
+
+hm_err db_defer_sync(hm_db *db, hm_error *e)
+{
+	hm_store *s = db->store;
+	const char *wal = sqlite3_filename_wal(sqlite3_db_filename(db->h, "main"));
+	pthread_mutex_lock(&s->sync_lock);
+	if (!s->wal_path)
+		s->wal_path = wal ? strdup(wal) : NULL;
+	bool named = s->wal_path != NULL;
+	pthread_mutex_unlock(&s->sync_lock);
+	if (!named)
+		return hm_fail(e, HM_E_INTERNAL, NULL);
+	return db_exec(db, "PRAGMA synchronous=NORMAL", e);
+}
+
+hm_err store_sync_log(hm_store *s, hm_error *e)
+{
+	pthread_mutex_lock(&s->sync_lock);
+	struct stat st;
+	/* the log is removed only when the last connection closes; a fresh one
+	 * is a new file */
+	if (s->wal_fd >= 0 && (fstat(s->wal_fd, &st) != 0 || st.st_nlink == 0)) {
+		close(s->wal_fd);
+		s->wal_fd = -1;
+	}
+	if (s->wal_fd < 0 && s->wal_path)
+		s->wal_fd = open(s->wal_path, O_RDONLY | O_CLOEXEC);
+	int fd = s->wal_fd;
+	int rc = fd >= 0 ? fdatasync(fd) : -1;
+	int err = errno;
+	pthread_mutex_unlock(&s->sync_lock);
+	if (rc != 0) {
+		hm_log_error("store: write-ahead log %s not synced to disk: %s", s->wal_path ? s->wal_path : "?",
+			     strerror(err));
+		return hm_failf(e, HM_E_INTERNAL, NULL, "数据未能写入磁盘（%s）", strerror(err));
+	}
+	return HM_OK;
 }
 
 void db_rollback(hm_db *db)

@@ -48,6 +48,16 @@ hm_db *store_conn(hm_store *s, hm_error *e);
  * IMMEDIATE) so that it cannot fail half-way on a lock upgrade. */
 hm_err db_begin(hm_db *db, bool write, hm_error *e);
 hm_err db_commit(hm_db *db, hm_error *e);
+
+/* Pipelined durability, for the server's one writer. After db_defer_sync a
+ * COMMIT on db writes the write-ahead log without waiting for the disk
+ * (synchronous=NORMAL, which keeps the file consistent and still syncs
+ * around checkpoints); the caller must then call store_sync_log, from any
+ * thread, before it tells anyone of a commit. store_sync_log makes every
+ * commit that returned before it was called durable (fdatasync of the log);
+ * it fails only when the disk does. */
+hm_err db_defer_sync(hm_db *db, hm_error *e);
+hm_err store_sync_log(hm_store *s, hm_error *e);
 void db_rollback(hm_db *db);
 bool db_in_tx(hm_db *db);
 /* Savepoints inside a write transaction, one level: each request of a
