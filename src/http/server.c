@@ -46,6 +46,9 @@
 
 #define TX_RETRIES 8
 #define WRITER_BATCH 64 /* requests committed together at most */
+/* WAL frames after which the checkpointer copies the log into the database
+ * (SQLite's own default for its automatic checkpoint) */
+#define CHECKPOINT_FRAMES 1000
 
 typedef struct req_ctx req_ctx;
 
@@ -82,6 +85,14 @@ typedef struct writer {
 	wjob *sync_head, *sync_tail;
 	bool sync_stop;
 	hm_store *store;
+	/* the checkpointer: copies the log into the database file beside the
+	 * writer, which before did it inside a COMMIT now and then (a few ms
+	 * that the whole group waited for) */
+	pthread_t ckpt_th;
+	bool ckpt_running;
+	pthread_mutex_t ckpt_mu;
+	pthread_cond_t ckpt_work;
+	bool ckpt_due, ckpt_stop;
 	/* the writer thread's own tally, read after it ended */
 	long long committed, groups, largest;
 } writer;
@@ -491,6 +502,12 @@ static void run_group(writer *w, hm_db *db, const hm_error *open_err, wjob **b, 
 				job_fail(b[k], &ce);
 			return;
 		}
+		if (db_log_frames(db) >= CHECKPOINT_FRAMES) {
+			pthread_mutex_lock(&w->ckpt_mu);
+			w->ckpt_due = true;
+			pthread_cond_signal(&w->ckpt_work);
+			pthread_mutex_unlock(&w->ckpt_mu);
+		}
 		w->committed += n - first;
 		w->groups++;
 		if (n - first > w->largest)
@@ -515,7 +532,8 @@ static void *writer_main(void *arg)
 	 * journal); in memory that is a copy, on disk a temporary file opened,
 	 * written and deleted for every group. The syncer makes the commits
 	 * durable (db_defer_sync). */
-	if (db && (db_exec(db, "PRAGMA temp_store=MEMORY", &open_err) != HM_OK || db_defer_sync(db, &open_err) != HM_OK))
+	if (db && (db_exec(db, "PRAGMA temp_store=MEMORY", &open_err) != HM_OK || db_defer_sync(db, &open_err) != HM_OK ||
+		   db_defer_checkpoints(db, &open_err) != HM_OK))
 		db = NULL;
 	wjob *b[WRITER_BATCH];
 	for (;;) {
@@ -550,6 +568,27 @@ static void *writer_main(void *arg)
 		w->sync_tail = b[n - 1];
 		pthread_cond_signal(&w->sync_work);
 		pthread_mutex_unlock(&w->sync_mu);
+	}
+	return NULL;
+}
+
+/* Checkpoints on request of the writer, on this thread's own connection. */
+static void *checkpointer_main(void *arg)
+{
+	writer *w = arg;
+	for (;;) {
+		pthread_mutex_lock(&w->ckpt_mu);
+		while (!w->ckpt_due && !w->ckpt_stop)
+			pthread_cond_wait(&w->ckpt_work, &w->ckpt_mu);
+		bool stop = w->ckpt_stop;
+		w->ckpt_due = false;
+		pthread_mutex_unlock(&w->ckpt_mu);
+		if (stop)
+			break;
+		hm_error e;
+		hm_error_clear(&e);
+		if (store_checkpoint(w->store, &e) != HM_OK)
+			hm_log_error("writer: checkpoint failed: %s", hm_error_message(&e));
 	}
 	return NULL;
 }
@@ -628,6 +667,11 @@ static bool writer_start(hm_server *s)
 	pthread_mutex_init(&w->sync_mu, NULL);
 	pthread_cond_init(&w->sync_work, NULL);
 	w->store = s->app->store;
+	pthread_mutex_init(&w->ckpt_mu, NULL);
+	pthread_cond_init(&w->ckpt_work, NULL);
+	w->ckpt_running = pthread_create(&w->ckpt_th, NULL, checkpointer_main, w) == 0;
+	if (!w->ckpt_running)
+		return false;
 	w->sync_running = pthread_create(&w->sync_th, NULL, syncer_main, w) == 0;
 	if (!w->sync_running)
 		return false;
@@ -660,6 +704,16 @@ static void writer_stop(hm_server *s)
 	}
 	pthread_cond_destroy(&w->sync_work);
 	pthread_mutex_destroy(&w->sync_mu);
+	if (w->ckpt_running) {
+		pthread_mutex_lock(&w->ckpt_mu);
+		w->ckpt_stop = true;
+		pthread_cond_signal(&w->ckpt_work);
+		pthread_mutex_unlock(&w->ckpt_mu);
+		pthread_join(w->ckpt_th, NULL);
+		w->ckpt_running = false;
+	}
+	pthread_cond_destroy(&w->ckpt_work);
+	pthread_mutex_destroy(&w->ckpt_mu);
 	pthread_cond_destroy(&w->work);
 	pthread_mutex_destroy(&w->mu);
 }

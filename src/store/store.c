@@ -33,6 +33,7 @@ struct hm_db {
 	sqlite3 *h;
 	hm_store *store;
 	bool in_tx;
+	int log_frames;           /* WAL frames after the last commit (db_defer_checkpoints) */
 	hm_db *next;          /* all connections of the store */
 	hm_stmt stmts[STMT_SLOTS];
 	hm_stmt dyn[DYN_SLOTS];   /* sql points to an owned copy */
@@ -430,10 +431,28 @@ void db_release(hm_db *db)
 			sqlite3_reset(st);
 }
 
+/* A transaction statement, prepared once per connection (the writer runs
+ * one BEGIN, COMMIT and SAVEPOINT/RELEASE pair per request or group). */
+static hm_err db_control(hm_db *db, const char *sql, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db, sql, e);
+	if (!st)
+		return e->err;
+	int rc = sqlite3_step(st->st);
+	if (rc != SQLITE_DONE) {
+		hm_log_error("store: %s (%d) in %s", sqlite3_errmsg(db->h), sqlite3_extended_errcode(db->h), sql);
+		hm_err err = db_error(db, e);
+		sqlite3_reset(st->st);
+		return err;
+	}
+	sqlite3_reset(st->st);
+	return HM_OK;
+}
+
 hm_err db_begin(hm_db *db, bool write, hm_error *e)
 {
 	db_release(db);
-	hm_err err = db_exec(db, write ? "BEGIN IMMEDIATE" : "BEGIN", e);
+	hm_err err = db_control(db, write ? "BEGIN IMMEDIATE" : "BEGIN", e);
 	if (!err)
 		db->in_tx = true;
 	return err;
@@ -442,7 +461,7 @@ hm_err db_begin(hm_db *db, bool write, hm_error *e)
 hm_err db_commit(hm_db *db, hm_error *e)
 {
 	db_release(db);
-	hm_err err = db_exec(db, "COMMIT", e);
+	hm_err err = db_control(db, "COMMIT", e);
 	if (!err)
 		db->in_tx = false;
 	return err;
@@ -486,6 +505,40 @@ hm_err store_sync_log(hm_store *s, hm_error *e)
 	return HM_OK;
 }
 
+static int log_hook(void *arg, sqlite3 *h, const char *name, int frames)
+{
+	(void)h;
+	(void)name;
+	hm_db *db = arg;
+	db->log_frames = frames;
+	return SQLITE_OK;
+}
+
+hm_err db_defer_checkpoints(hm_db *db, hm_error *e)
+{
+	(void)e;
+	/* the hook replaces SQLite's automatic checkpoint on this connection */
+	sqlite3_wal_hook(db->h, log_hook, db);
+	return HM_OK;
+}
+
+int db_log_frames(hm_db *db)
+{
+	return db->log_frames;
+}
+
+hm_err store_checkpoint(hm_store *s, hm_error *e)
+{
+	hm_db *db = store_conn(s, e);
+	if (!db)
+		return e->err;
+	db_release(db);
+	int rc = sqlite3_wal_checkpoint_v2(db->h, "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+		return db_error(db, e);
+	return HM_OK;
+}
+
 void db_rollback(hm_db *db)
 {
 	db_release(db);
@@ -502,13 +555,13 @@ bool db_in_tx(hm_db *db)
 hm_err db_savepoint(hm_db *db, hm_error *e)
 {
 	db_release(db);
-	return db_exec(db, "SAVEPOINT req", e);
+	return db_control(db, "SAVEPOINT req", e);
 }
 
 hm_err db_savepoint_release(hm_db *db, hm_error *e)
 {
 	db_release(db);
-	return db_exec(db, "RELEASE req", e);
+	return db_control(db, "RELEASE req", e);
 }
 
 void db_savepoint_rollback(hm_db *db)

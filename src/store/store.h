@@ -58,6 +58,17 @@ hm_err db_commit(hm_db *db, hm_error *e);
  * it fails only when the disk does. */
 hm_err db_defer_sync(hm_db *db, hm_error *e);
 hm_err store_sync_log(hm_store *s, hm_error *e);
+/* Checkpoints moved off db as well (db_defer_sync's connection): its
+ * commits no longer copy the log into the database file; the caller runs
+ * store_checkpoint from another thread when db_log_frames says the log has
+ * grown. */
+hm_err db_defer_checkpoints(hm_db *db, hm_error *e);
+/* Frames in the log after db's last commit (0 before any). */
+int db_log_frames(hm_db *db);
+/* Copy what the log holds into the database file, beside the writer
+ * (SQLite's PASSIVE checkpoint on this thread's connection); the log starts
+ * over once everything is copied and no reader needs it. */
+hm_err store_checkpoint(hm_store *s, hm_error *e);
 void db_rollback(hm_db *db);
 bool db_in_tx(hm_db *db);
 /* Savepoints inside a write transaction, one level: each request of a
