@@ -85,7 +85,8 @@ hm_err login(hm_db *db, int64_t now, int ttl, const char *username, const char *
 void session_token_hash(const char *token, char out[65]);
 /* Look up a live session by its token: fills u and csrf (65). HM_E_AUTH_REQUIRED
  * when unknown, expired or the user is disabled. */
-hm_err session_find(hm_db *db, int64_t now, const char *token, hm_user *u, char *csrf, hm_error *e);
+hm_err session_find(hm_db *db, int64_t now, const char *token, hm_user *u, char *csrf, int64_t *expires_at,
+		    hm_error *e);
 hm_err session_delete(hm_db *db, const char *token, hm_error *e);
 
 

@@ -17,6 +17,31 @@ bool session_optional(const char *pattern)
 	return false;
 }
 
+/* Sessions this request thread found lately, with the database's data
+ * version when they were read: while no connection has committed since,
+ * the session, its user and the user's organisation are as they were, and
+ * the two queries need not run again. Any commit (a sign-out, a disabled
+ * user, a new role, also by `huimin user` from another process) changes the
+ * version and sends the next request back to the database. Only the
+ * request threads use this (the writer never loads sessions). */
+#define SESSION_CACHE 32
+typedef struct cached_session {
+	char token[65];
+	int64_t version;
+	int64_t expires_at;
+	hm_user user;
+	char csrf[65];
+} cached_session;
+static _Thread_local cached_session session_cache[SESSION_CACHE];
+
+static cached_session *cache_slot(const char *tok)
+{
+	unsigned h = 0;
+	for (const char *p = tok; *p; p++)
+		h = h * 31 + (unsigned char)*p;
+	return &session_cache[h % SESSION_CACHE];
+}
+
 hm_err session_load(hm_req *r)
 {
 	r->session_token[0] = r->session_csrf[0] = '\0';
@@ -25,7 +50,31 @@ hm_err session_load(hm_req *r)
 		return HM_OK;
 	hm_error e;
 	hm_error_clear(&e);
-	hm_err err = session_find(r->db, r->now, tok, &r->user, r->session_csrf, &e);
+	/* read before the session: a commit after it makes the entry stale */
+	int64_t version;
+	hm_err err = db_data_version(r->db, &version, &e);
+	if (err) {
+		r->err = e;
+		return err;
+	}
+	cached_session *c = cache_slot(tok);
+	if (c->token[0] && c->version == version && r->now < c->expires_at && sodium_memcmp(c->token, tok, 64) == 0) {
+		r->user = c->user;
+		snprintf(r->session_csrf, sizeof r->session_csrf, "%s", c->csrf);
+		snprintf(r->session_token, sizeof r->session_token, "%s", tok);
+		return HM_OK;
+	}
+	int64_t expires_at = 0;
+	err = session_find(r->db, r->now, tok, &r->user, r->session_csrf, &expires_at, &e);
+	if (err == HM_OK) {
+		snprintf(c->token, sizeof c->token, "%s", tok);
+		c->version = version;
+		c->expires_at = expires_at;
+		c->user = r->user;
+		snprintf(c->csrf, sizeof c->csrf, "%s", r->session_csrf);
+	} else {
+		c->token[0] = '\0';
+	}
 	if (err == HM_E_AUTH_REQUIRED) {
 		memset(&r->user, 0, sizeof r->user);
 		r->session_csrf[0] = '\0';

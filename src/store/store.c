@@ -522,6 +522,18 @@ hm_err db_defer_checkpoints(hm_db *db, hm_error *e)
 	return HM_OK;
 }
 
+hm_err db_data_version(hm_db *db, int64_t *v, hm_error *e)
+{
+	hm_stmt *st = db_stmt(db, "PRAGMA data_version", e);
+	if (!st)
+		return e->err;
+	if (sqlite3_step(st->st) != SQLITE_ROW)
+		return db_error(db, e);
+	*v = sqlite3_column_int64(st->st, 0);
+	sqlite3_reset(st->st);
+	return HM_OK;
+}
+
 int db_log_frames(hm_db *db)
 {
 	return db->log_frames;

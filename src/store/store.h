@@ -63,6 +63,10 @@ hm_err store_sync_log(hm_store *s, hm_error *e);
  * store_checkpoint from another thread when db_log_frames says the log has
  * grown. */
 hm_err db_defer_checkpoints(hm_db *db, hm_error *e);
+/* A number that changes whenever another connection (of this process or
+ * any other) commits to the database: what was read before is still
+ * current while it stays the same (PRAGMA data_version). */
+hm_err db_data_version(hm_db *db, int64_t *v, hm_error *e);
 /* Frames in the log after db's last commit (0 before any). */
 int db_log_frames(hm_db *db);
 /* Copy what the log holds into the database file, beside the writer

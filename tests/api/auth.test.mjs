@@ -1,7 +1,7 @@
 // Sign-in, sessions, CSRF, throttling, passwords and user administration.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, client, login, expectReply, assertNoCliSanitizerReports, PASSWORD, USERS, setCookies } from './lib.mjs';
+import { startServer, client, login, expectReply, assertNoCliSanitizerReports, runCli, PASSWORD, USERS, setCookies } from './lib.mjs';
 
 describe('auth', () => {
   let srv, adm, cw;
@@ -157,6 +157,17 @@ describe('auth', () => {
     assert.equal(e.user.disabled, false);
     expectReply(await client(srv.base).login('disme'), 201);
     expectReply(await adm.post('/api/v1/users/999999/disable', {}), 404, 'user.not_found');
+  });
+
+  it('a user disabled by `huimin user disable` beside the running server: the open session is refused at once', async () => {
+    // the request threads keep sessions they found until anyone commits; a
+    // commit by another process must end that too
+    await newUser('clidis');
+    const c = await login(srv.base, 'clidis');
+    for (let i = 0; i < 3; i++) expectReply(await c.get('/api/v1/session'), 200);
+    const r = await runCli(['user', 'disable', '--db', srv.db, '--username', 'clidis']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    for (let i = 0; i < 3; i++) expectReply(await c.get('/api/v1/session'), 401, 'auth.required');
   });
 
   it('user administration is for admins only, and its input is checked', async () => {

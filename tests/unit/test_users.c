@@ -171,7 +171,7 @@ static hm_err find(hm_db *db, int64_t now, const char *token, hm_user *u)
 
 	assert_int_equal(db_begin(db, false, &e), HM_OK);
 	hm_error_clear(&e);
-	err = session_find(db, now, token, u, csrf, &e);
+	err = session_find(db, now, token, u, csrf, NULL, &e);
 	assert_int_equal(db_commit(db, &e), HM_OK);
 	return err;
 }
@@ -502,6 +502,42 @@ static void test_precheck_of_a_replaced_password_does_not_let_the_old_one_in(voi
 	assert_int_equal(sign_in_prechecked(f->db, T0 + 3, "wang", "Shizhong2026new", &pre, &s), HM_OK);
 }
 
+static void test_hash_with_old_settings_is_replaced_at_sign_in(void **state)
+{
+	fixture *f = *state;
+	hm_pwcheck pre;
+	signin s;
+	hm_error e;
+	char old[crypto_pwhash_STRBYTES];
+	int64_t id = add_user(f->db, "wang", "caseworker", "370402");
+	hm_stmt *st;
+
+	/* made as before: libsodium's INTERACTIVE settings, 64 MiB */
+	assert_int_equal(crypto_pwhash_str_alg(old, PASSWORD, strlen(PASSWORD), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+					       crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13),
+			 0);
+	st = db_stmt(f->db, "UPDATE users SET pw_hash = $1 WHERE id = $2", &e);
+	assert_non_null(st);
+	db_bind_text(st, 1, old);
+	db_bind_int(st, 2, id);
+	assert_int_equal(db_exec_stmt(st, &e), HM_OK);
+	/* new hashes take 12 MiB and 3 passes */
+	assert_non_null(strstr(password_hash_once, "$m=12288,t=3,"));
+	login_precheck(f->db, T0, "wang", PASSWORD, &pre);
+	assert_true(pre.ok);
+	assert_non_null(strstr(pre.fresh, "$m=12288,t=3,"));
+	assert_int_equal(sign_in_prechecked(f->db, T0, "wang", PASSWORD, &pre, &s), HM_OK);
+	st = db_stmt(f->db, "SELECT pw_hash FROM users WHERE id = $1", &e);
+	assert_non_null(st);
+	db_bind_int(st, 1, id);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_string_equal(db_col_text(st, 0), pre.fresh);
+	db_release(f->db);
+	/* the same password signs in with the new hash; a wrong one still fails */
+	assert_int_equal(sign_in(f->db, T0 + 1, "wang", PASSWORD, &s), HM_OK);
+	assert_int_equal(sign_in(f->db, T0 + 2, "wang", "wrong-password-1", &s), HM_E_AUTH_FAILED);
+}
+
 static void test_password_change_uses_the_prechecked_hash_only_for_the_same_old_hash(void **state)
 {
 	fixture *f = *state;
@@ -599,6 +635,7 @@ int main(void)
 		T(test_prechecked_sign_in_succeeds_and_a_wrong_password_still_counts),
 		T(test_precheck_of_a_replaced_password_does_not_let_the_old_one_in),
 		T(test_password_change_uses_the_prechecked_hash_only_for_the_same_old_hash),
+		T(test_hash_with_old_settings_is_replaced_at_sign_in),
 		T(test_session_expires_after_its_lifetime),
 		T(test_signed_out_session_is_gone),
 		T(test_made_up_token_finds_nothing),
