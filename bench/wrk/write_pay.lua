@@ -1,7 +1,7 @@
 -- Pay an approved application (POST /api/v1/fund/applications/{id}/pay) as
 -- finance: a journal entry, the application update, its event and audit
 -- record. Each thread pays its own slice of the approved applications that
--- bench/gen prepared, each one once (BENCH_PAY_OFFSET skips those paid by earlier runs); when the slice is used up the requests
+-- bench/gen prepared, each one once (bench/run rewrites the list with the ones still unpaid before each run); when the slice is used up the requests
 -- become 409 (counted by wrk as non-2xx, reported by bench/run).
 package.path = "bench/wrk/?.lua;" .. package.path
 local c = require("common")
