@@ -31,15 +31,15 @@ hm_err org_by_id(hm_db *db, int64_t id, org_info *out, hm_error *e);
 /* Password rule: at least 10 characters with letters and digits. */
 hm_err password_check_strength(const char *pw, hm_error *e);
 /* argon2id hash into out (crypto_pwhash_STRBYTES). HM_E_INTERNAL if out of memory.
- * Hashes and verifications take 64 MiB each, so the process runs one at a
- * time and callers queue for it (users.c). */
+ * Hashes take 12 MiB each (verifying an older hash may take 64 MiB), so the
+ * process runs one at a time and callers queue for it (users.c). */
 hm_err password_hash(const char *pw, char *out, hm_error *e);
 bool password_verify(const char *hash, const char *pw);
 /* Spend the same time as a real verify (unknown user names). */
 void password_dummy_verify(const char *pw);
 
 /* Password work done before a write, on the request's own thread: argon2id
- * takes tens of milliseconds and 64 MiB, and the one writer thread must not
+ * takes tens of milliseconds and 12 MiB, and the one writer thread must not
  * spend them while every other write waits (src/http/server.c). The write
  * uses the verdict only if the stored hash it was made against is still the
  * user's; otherwise it checks again itself. */
