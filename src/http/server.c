@@ -8,7 +8,7 @@
  * HTTP connection and queues the route for the one writer thread; the
  * request thread goes on serving other connections meanwhile, so a group
  * can hold as many writes as there are clients waiting. The writer takes
- * every write queued while its previous COMMIT was syncing (up to
+ * every write queued while it was busy with the group before (up to
  * WRITER_BATCH), opens one transaction, runs each handler in its own
  * savepoint (a failing request is rolled back to it alone) and commits
  * once. The group's log is then synced to disk by a second thread while
