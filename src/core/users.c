@@ -270,6 +270,15 @@ hm_err user_set_password(hm_db *db, int64_t at, int64_t actor_id, int64_t user_i
 	return store_password(db, at, actor_id, user_id, hash, keep_token_hash, e);
 }
 
+/* Does password match hash? The verdict of a check made before the write
+ * (pre) stands only if it was made against this very hash; otherwise the
+ * password is checked now. *same tells which. */
+static bool password_matches(const hm_pwcheck *pre, const char *hash, const char *password, bool *same)
+{
+	*same = pre && pre->done && strcmp(pre->stored, hash) == 0;
+	return *same ? pre->ok : password_verify(hash, password);
+}
+
 /* The stored hash of a user by id (id > 0) or name; "" when there is none. */
 static hm_err stored_hash(hm_db *db, int64_t user_id, const char *username, char out[crypto_pwhash_STRBYTES],
 			  hm_error *e)
@@ -316,9 +325,8 @@ hm_err user_change_password(hm_db *db, int64_t at, int64_t user_id, const char *
 		return err;
 	if (!hash[0])
 		return hm_fail(e, HM_E_USER_NOT_FOUND, "user");
-	/* checked before the write against this very hash, or checked now */
-	bool same = pre && pre->done && strcmp(pre->stored, hash) == 0;
-	if (!(same ? pre->ok : password_verify(hash, old_pw)))
+	bool same;
+	if (!password_matches(pre, hash, old_pw, &same))
 		return hm_fail(e, HM_E_WRONG_PASSWORD, "old_password");
 	if (same && pre->fresh[0])
 		err = store_password(db, at, user_id, user_id, pre->fresh, keep_token_hash, e);
@@ -485,9 +493,8 @@ hm_err login(hm_db *db, int64_t now, int ttl, const char *username, const char *
 		disabled = db_col_int(st, 2) != 0;
 		char hash[crypto_pwhash_STRBYTES];
 		snprintf(hash, sizeof hash, "%s", db_col_text(st, 1));
-		/* checked before the write against this very hash, or checked now */
-		bool same = pre && pre->done && strcmp(pre->stored, hash) == 0;
-		ok = same ? pre->ok : password_verify(hash, password);
+		bool same;
+		ok = password_matches(pre, hash, password, &same);
 		upgrade = same && ok && pre->fresh[0];
 	} else if (!(pre && pre->done && !pre->stored[0])) {
 		password_dummy_verify(password);

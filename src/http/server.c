@@ -535,9 +535,8 @@ static void *writer_main(void *arg)
 	/* a savepoint keeps the original of each page it changes (the statement
 	 * journal); in memory that is a copy, on disk a temporary file opened,
 	 * written and deleted for every group. The syncer makes the commits
-	 * durable (db_defer_sync). */
-	if (db && (db_exec(db, "PRAGMA temp_store=MEMORY", &open_err) != HM_OK || db_defer_sync(db, &open_err) != HM_OK ||
-		   db_defer_checkpoints(db, &open_err) != HM_OK))
+	 * durable and the checkpointer copies them on (db_defer_sync). */
+	if (db && (db_exec(db, "PRAGMA temp_store=MEMORY", &open_err) != HM_OK || db_defer_sync(db, &open_err) != HM_OK))
 		db = NULL;
 	wjob *b[WRITER_BATCH];
 	for (;;) {

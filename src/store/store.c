@@ -33,7 +33,7 @@ struct hm_db {
 	sqlite3 *h;
 	hm_store *store;
 	bool in_tx;
-	int log_frames;           /* WAL frames after the last commit (db_defer_checkpoints) */
+	int log_frames;           /* WAL frames after the last commit (db_defer_sync) */
 	hm_db *next;          /* all connections of the store */
 	hm_stmt stmts[STMT_SLOTS];
 	hm_stmt dyn[DYN_SLOTS];   /* sql points to an owned copy */
@@ -467,6 +467,15 @@ hm_err db_commit(hm_db *db, hm_error *e)
 	return err;
 }
 
+static int log_hook(void *arg, sqlite3 *h, const char *name, int frames)
+{
+	(void)h;
+	(void)name;
+	hm_db *db = arg;
+	db->log_frames = frames;
+	return SQLITE_OK;
+}
+
 hm_err db_defer_sync(hm_db *db, hm_error *e)
 {
 	hm_store *s = db->store;
@@ -478,6 +487,8 @@ hm_err db_defer_sync(hm_db *db, hm_error *e)
 	pthread_mutex_unlock(&s->sync_lock);
 	if (!named)
 		return hm_fail(e, HM_E_INTERNAL, NULL);
+	/* the hook replaces SQLite's automatic checkpoint on this connection */
+	sqlite3_wal_hook(db->h, log_hook, db);
 	return db_exec(db, "PRAGMA synchronous=NORMAL", e);
 }
 
@@ -502,23 +513,6 @@ hm_err store_sync_log(hm_store *s, hm_error *e)
 			     strerror(err));
 		return hm_failf(e, HM_E_INTERNAL, NULL, "数据未能写入磁盘（%s）", strerror(err));
 	}
-	return HM_OK;
-}
-
-static int log_hook(void *arg, sqlite3 *h, const char *name, int frames)
-{
-	(void)h;
-	(void)name;
-	hm_db *db = arg;
-	db->log_frames = frames;
-	return SQLITE_OK;
-}
-
-hm_err db_defer_checkpoints(hm_db *db, hm_error *e)
-{
-	(void)e;
-	/* the hook replaces SQLite's automatic checkpoint on this connection */
-	sqlite3_wal_hook(db->h, log_hook, db);
 	return HM_OK;
 }
 

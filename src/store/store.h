@@ -55,14 +55,11 @@ hm_err db_commit(hm_db *db, hm_error *e);
  * around checkpoints); the caller must then call store_sync_log, from any
  * thread, before it tells anyone of a commit. store_sync_log makes every
  * commit that returned before it was called durable (fdatasync of the log);
- * it fails only when the disk does. */
+ * it fails only when the disk does. The connection's commits no longer copy
+ * the log into the database file either: the caller runs store_checkpoint
+ * from another thread when db_log_frames says the log has grown. */
 hm_err db_defer_sync(hm_db *db, hm_error *e);
 hm_err store_sync_log(hm_store *s, hm_error *e);
-/* Checkpoints moved off db as well (db_defer_sync's connection): its
- * commits no longer copy the log into the database file; the caller runs
- * store_checkpoint from another thread when db_log_frames says the log has
- * grown. */
-hm_err db_defer_checkpoints(hm_db *db, hm_error *e);
 /* A number that changes whenever another connection (of this process or
  * any other) commits to the database: what was read before is still
  * current while it stays the same (PRAGMA data_version). */
