@@ -60,6 +60,14 @@ hm_err db_commit(hm_db *db, hm_error *e);
  * from another thread when db_log_frames says the log has grown. */
 hm_err db_defer_sync(hm_db *db, hm_error *e);
 hm_err store_sync_log(hm_store *s, hm_error *e);
+/* Grow the write-ahead log file to at least bytes, with zeros, once, under
+ * the write lock (db must come from db_defer_sync). A log that is written
+ * over costs one disk round trip per sync; a log that grows costs two (its
+ * new size too): SQLite starts each log empty after the last connection
+ * closed, so a freshly started server paid the second one for its first
+ * few thousand commits. Zeros past the log's end are never taken for
+ * commits: a frame is valid only with the header's random salt. */
+hm_err db_reserve_log(hm_db *db, int64_t bytes, hm_error *e);
 /* A number that changes whenever another connection (of this process or
  * any other) commits to the database: what was read before is still
  * current while it stays the same (PRAGMA data_version). */
