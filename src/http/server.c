@@ -688,7 +688,10 @@ static void writer_inline(writer *w, wjob *j)
 	j->c->r.db = NULL;
 	pthread_mutex_lock(&w->mu);
 	w->busy = false;
-	pthread_cond_signal(&w->work);
+	/* the writer thread waits for the connection only when there is work
+	 * or an end; waking it for nothing would cost what this path saves */
+	if (w->head || w->stop)
+		pthread_cond_signal(&w->work);
 	pthread_mutex_unlock(&w->mu);
 	hm_error e;
 	hm_error_clear(&e);
