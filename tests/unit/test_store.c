@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -186,6 +188,56 @@ static void test_savepoint_rollback_undoes_one_request_alone(void **state)
 	assert_false(db_tx_alive(db));
 	assert_int_equal(count_orgs(db), 2);
 	assert_int_equal(query_int(db, "SELECT count(*) FROM orgs WHERE code = '370403'"), 0);
+}
+
+/* ---- the server's log (db_defer_sync, db_reserve_log) ------------------- */
+
+/* The writer grows the log with zeros when the server starts. A process
+ * killed after that, with commits before and after the growth, leaves a log
+ * whose commits all come back and whose zeros are not taken for any. */
+static void test_reserved_log_keeps_every_commit_after_a_kill(void **state)
+{
+	fixture *f = *state;
+	char wal[96];
+	struct stat st;
+	int status;
+	pid_t pid;
+	hm_error e;
+	hm_db *db;
+	const int64_t reserve = 2 << 20;
+
+	snprintf(wal, sizeof wal, "%s-wal", f->path);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		/* the child writes and dies without closing (no checkpoint) */
+		hm_store *s = open_db(f->path, true, true, &e);
+		db = s ? store_conn(s, &e) : NULL;
+		if (!db || db_defer_sync(db, &e) || db_begin(db, true, &e))
+			_exit(2);
+		insert_org(db, "370402");
+		if (db_commit(db, &e) || store_sync_log(s, &e) || db_reserve_log(db, reserve, &e) ||
+		    stat(wal, &st) != 0 || st.st_size < reserve || db_begin(db, true, &e))
+			_exit(3);
+		insert_org(db, "370403");
+		if (db_commit(db, &e) || store_sync_log(s, &e) || db_reserve_log(db, reserve / 2, &e))
+			_exit(4);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	/* the log is as long as reserved, and a smaller reserve cut nothing */
+	assert_int_equal(stat(wal, &st), 0);
+	assert_true(st.st_size >= reserve);
+	f->store = open_db(f->path, false, false, &e);
+	if (!f->store)
+		fail_msg("store_open after the kill: %s", hm_error_message(&e));
+	db = store_conn(f->store, &e);
+	assert_non_null(db);
+	assert_int_equal(count_orgs(db), 2);
+	hm_error_clear(&e);
+	assert_int_equal(store_integrity_check(db, &e), HM_OK);
 }
 
 /* ---- migrations ------------------------------------------------------- */
@@ -453,6 +505,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_fresh_database_gets_every_migration, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_savepoint_rollback_undoes_one_request_alone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reserved_log_keeps_every_commit_after_a_kill, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reopening_does_not_reapply_migrations, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_connection_uses_wal_and_foreign_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_database_from_a_newer_version_is_refused, setup, teardown),
