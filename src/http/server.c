@@ -56,11 +56,12 @@
  * paired on the same minutes). Readers find a page in the log through one
  * more hash table per 4,096 frames; recovery after a crash reads the log. */
 #define CHECKPOINT_FRAMES 24000
-/* The log file is grown to this size when the server starts (half as much
- * again as the checkpoint interval: the log goes on growing while a
- * checkpoint runs), so that it is written over, not appended to
- * (db_reserve_log). */
-#define LOG_RESERVE_BYTES ((int64_t)CHECKPOINT_FRAMES * 3 / 2 * (4096 + 24))
+/* The log's limit (writer.log_limit) is half as much again as the
+ * checkpoint interval, since the log goes on growing while a checkpoint
+ * runs. Past it the writer finishes the checkpoint itself (run_group). The
+ * file is grown to this size when the server starts, so that it is written
+ * over, not appended to (db_reserve_log). */
+#define LOG_FRAME_BYTES (4096 + 24)
 
 typedef struct req_ctx req_ctx;
 
@@ -110,6 +111,8 @@ typedef struct writer {
 	pthread_mutex_t ckpt_mu;
 	pthread_cond_t ckpt_work;
 	bool ckpt_due, ckpt_stop;
+	int ckpt_frames;      /* log frames that call for a checkpoint */
+	int log_limit;        /* log frames past which the writer checkpoints */
 	/* the writer thread's own tally, read after it ended */
 	long long committed, groups, largest;
 } writer;
@@ -519,11 +522,22 @@ static void run_group(writer *w, hm_db *db, const hm_error *open_err, wjob **b, 
 				job_fail(b[k], &ce);
 			return;
 		}
-		if (db_log_frames(db) >= CHECKPOINT_FRAMES) {
+		int frames = db_log_frames(db);
+		if (frames >= w->ckpt_frames) {
 			pthread_mutex_lock(&w->ckpt_mu);
 			w->ckpt_due = true;
 			pthread_cond_signal(&w->ckpt_work);
 			pthread_mutex_unlock(&w->ckpt_mu);
+		}
+		if (frames >= w->log_limit) {
+			/* the checkpointer copies the log while groups keep coming
+			 * and never gets all of it: the rest is copied here, with
+			 * no group in between, so that the next group starts the
+			 * log over instead of making the file longer */
+			hm_error ke;
+			hm_error_clear(&ke);
+			if (db_checkpoint(db, &ke) != HM_OK)
+				hm_log_error("writer: checkpoint failed: %s", hm_error_message(&ke));
 		}
 		w->committed += n - first;
 		w->groups++;
@@ -535,6 +549,23 @@ static void run_group(writer *w, hm_db *db, const hm_error *open_err, wjob **b, 
 				b[k]->c->r.on_commit(&b[k]->c->r);
 		return;
 	}
+}
+
+/* To the syncer, in order: each of the group replies once it is on disk. */
+static void syncer_queue(writer *w, wjob **b, int n)
+{
+	for (int i = 0; i < n; i++) {
+		b[i]->c->r.db = NULL;
+		b[i]->next = i + 1 < n ? b[i + 1] : NULL;
+	}
+	pthread_mutex_lock(&w->sync_mu);
+	if (w->sync_tail)
+		w->sync_tail->next = b[0];
+	else
+		w->sync_head = b[0];
+	w->sync_tail = b[n - 1];
+	pthread_cond_signal(&w->sync_work);
+	pthread_mutex_unlock(&w->sync_mu);
 }
 
 static void *writer_main(void *arg)
@@ -554,7 +585,7 @@ static void *writer_main(void *arg)
 	if (db) {
 		hm_error re;
 		hm_error_clear(&re);
-		if (db_reserve_log(db, LOG_RESERVE_BYTES, &re) != HM_OK)
+		if (db_reserve_log(db, (int64_t)w->log_limit * LOG_FRAME_BYTES, &re) != HM_OK)
 			hm_log_error("writer: %s; the log grows as it is written", hm_error_message(&re));
 	}
 	pthread_mutex_lock(&w->mu);
@@ -587,19 +618,7 @@ static void *writer_main(void *arg)
 		pthread_mutex_lock(&w->mu);
 		w->busy = false;
 		pthread_mutex_unlock(&w->mu);
-		/* to the syncer, in order: each replies once its group is on disk */
-		for (int i = 0; i < n; i++) {
-			b[i]->c->r.db = NULL;
-			b[i]->next = i + 1 < n ? b[i + 1] : NULL;
-		}
-		pthread_mutex_lock(&w->sync_mu);
-		if (w->sync_tail)
-			w->sync_tail->next = b[0];
-		else
-			w->sync_head = b[0];
-		w->sync_tail = b[n - 1];
-		pthread_cond_signal(&w->sync_work);
-		pthread_mutex_unlock(&w->sync_mu);
+		syncer_queue(w, b, n);
 	}
 	return NULL;
 }
@@ -674,22 +693,23 @@ static bool writer_idle(writer *w)
 }
 
 /* A write that finds the writer idle runs on its request's own thread, on
- * the writer's connection, as a group of one: committed, synced and
- * answered there. Handing it to the writer thread, from there to the
- * syncer and back to a request thread costs three thread wake-ups, about
- * as long as the write itself when one client writes at a time. Writes
- * that arrive meanwhile queue for the writer thread, which takes the
- * connection back after this COMMIT; the fsync here covers everything
- * committed before it, so no reply of either path gets ahead of its data.
- * Called with w->mu held and w->busy just taken; returns with it released. */
+ * the writer's connection, as a group of one, and goes from there to the
+ * syncer like any group: handing it to the writer thread first cost one
+ * more thread wake-up, a large part of the write when one client writes at
+ * a time. The connection is suspended before the write, as on the writer
+ * path, and this thread does not wait for the disk: requests of other
+ * connections on it go on (and, finding the writer busy, queue for its
+ * next group). Writes that arrive meanwhile wait for the writer thread,
+ * which takes the connection back after this COMMIT. Called with w->mu
+ * held and w->busy just taken; returns with it released. */
 static void writer_inline(writer *w, wjob *j)
 {
 	hm_db *db = w->db;
 	pthread_mutex_unlock(&w->mu);
+	MHD_suspend_connection(j->c->r.conn);
 	wjob *b[1] = {j};
 	run_group(w, db, NULL, b, 1);
 	db_release(db);
-	j->c->r.db = NULL;
 	pthread_mutex_lock(&w->mu);
 	w->busy = false;
 	/* the writer thread waits for the connection only when there is work
@@ -697,18 +717,13 @@ static void writer_inline(writer *w, wjob *j)
 	if (w->head || w->stop)
 		pthread_cond_signal(&w->work);
 	pthread_mutex_unlock(&w->mu);
-	hm_error e;
-	hm_error_clear(&e);
-	if (store_sync_log(w->store, &e) != HM_OK) {
-		hm_log_error("writer: the disk refused to sync the log; stopping so that no unsaved write is acknowledged");
-		_exit(3);
-	}
+	syncer_queue(w, b, 1);
 }
 
-/* Hand the write to the writer: the connection is suspended until its group
- * has committed (or failed) and the writer resumes it; true then. False
- * when the write ran here (writer_inline) or the writer has stopped taking
- * work (r->err set): the reply is ready. */
+/* Hand the write to the writer (or run it here, writer_inline): the
+ * connection is suspended until its group has committed (or failed) and is
+ * on disk, and the syncer resumes it; true then. False when the writer has
+ * stopped taking work (r->err set): the reply is ready. */
 static bool writer_queue(req_ctx *c, const char *idem_key, const char *idem_hash)
 {
 	writer *w = &c->srv->w;
@@ -729,7 +744,7 @@ static bool writer_queue(req_ctx *c, const char *idem_key, const char *idem_hash
 	if (writer_idle(w)) {
 		w->busy = true;
 		writer_inline(w, j);
-		return false;
+		return true;
 	}
 	/* suspended before the writer can see it, so its resume always comes
 	 * after */
@@ -1025,7 +1040,7 @@ static int bind_listen(const char *addr, int *port_out, hm_error *e)
 	return fd;
 }
 
-hm_server *server_start(hm_app *app, const char *listen_addr, int threads, hm_error *e)
+hm_server *server_start(hm_app *app, const char *listen_addr, int threads, int checkpoint_frames, hm_error *e)
 {
 	hm_server *s = calloc(1, sizeof *s);
 	if (!s) {
@@ -1042,6 +1057,8 @@ hm_server *server_start(hm_app *app, const char *listen_addr, int threads, hm_er
 		free(s);
 		return NULL;
 	}
+	s->w.ckpt_frames = checkpoint_frames > 0 ? checkpoint_frames : CHECKPOINT_FRAMES;
+	s->w.log_limit = s->w.ckpt_frames + s->w.ckpt_frames / 2;
 	if (!writer_start(s)) {
 		close(s->fd);
 		writer_stop(s);

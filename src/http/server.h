@@ -33,9 +33,11 @@ extern const hm_route hm_routes[];
 
 typedef struct hm_server hm_server;
 
-/* Bind listen ("host:port"; port 0 picks a free one) and start serving.
- * Returns new server or NULL with e set (port in use gets a clear message). */
-hm_server *server_start(hm_app *app, const char *listen, int threads, hm_error *e);
+/* Bind listen ("host:port"; port 0 picks a free one) and start serving
+ * with threads request threads; the write-ahead log is checkpointed every
+ * checkpoint_frames pages (0: the default, 24,000). Returns new server or
+ * NULL with e set (port in use gets a clear message). */
+hm_server *server_start(hm_app *app, const char *listen, int threads, int checkpoint_frames, hm_error *e);
 /* The port actually bound. */
 int server_port(hm_server *s);
 /* Stop accepting, let requests in flight finish (up to grace_ms), stop. */

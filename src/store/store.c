@@ -572,6 +572,11 @@ hm_err store_checkpoint(hm_store *s, hm_error *e)
 	hm_db *db = store_conn(s, e);
 	if (!db)
 		return e->err;
+	return db_checkpoint(db, e);
+}
+
+hm_err db_checkpoint(hm_db *db, hm_error *e)
+{
 	db_release(db);
 	int rc = sqlite3_wal_checkpoint_v2(db->h, "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 	if (rc != SQLITE_OK && rc != SQLITE_BUSY)

@@ -78,6 +78,13 @@ int db_log_frames(hm_db *db);
  * (SQLite's PASSIVE checkpoint on this thread's connection); the log starts
  * over once everything is copied and no reader needs it. */
 hm_err store_checkpoint(hm_store *s, hm_error *e);
+/* The same on db, the connection of db_defer_sync, between its
+ * transactions. A checkpoint beside a writer that never pauses copies the
+ * log but never all of it at once, and SQLite starts the log over only
+ * after a checkpoint that copied everything: the writer calls this when
+ * the log has outgrown its reserve. Returns HM_OK also when another
+ * checkpoint was running (nothing done). */
+hm_err db_checkpoint(hm_db *db, hm_error *e);
 void db_rollback(hm_db *db);
 bool db_in_tx(hm_db *db);
 /* Savepoints inside a write transaction, one level: each request of a

@@ -240,6 +240,36 @@ static void test_reserved_log_keeps_every_commit_after_a_kill(void **state)
 	assert_int_equal(store_integrity_check(db, &e), HM_OK);
 }
 
+/* The server's writer: its commits do not checkpoint (the log grows),
+ * and after db_checkpoint on the same connection the next commit starts
+ * the log over instead of making it longer. */
+static void test_checkpoint_on_the_writer_lets_the_log_start_over(void **state)
+{
+	fixture *f = *state;
+	hm_db *db = fresh_db(f);
+	hm_error e;
+	static const char *const codes[] = {"370402", "370403", "370404"};
+	int before = 0;
+
+	hm_error_clear(&e);
+	assert_int_equal(db_defer_sync(db, &e), HM_OK);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(db_begin(db, true, &e), HM_OK);
+		insert_org(db, codes[i]);
+		assert_int_equal(db_commit(db, &e), HM_OK);
+		if (i > 0)
+			assert_true(db_log_frames(db) > before);
+		before = db_log_frames(db);
+	}
+	assert_int_equal(store_sync_log(f->store, &e), HM_OK);
+	assert_int_equal(db_checkpoint(db, &e), HM_OK);
+	assert_int_equal(db_begin(db, true, &e), HM_OK);
+	insert_org(db, "370481");
+	assert_int_equal(db_commit(db, &e), HM_OK);
+	assert_true(db_log_frames(db) < before);
+	assert_int_equal(count_orgs(db), 4);
+}
+
 /* ---- migrations ------------------------------------------------------- */
 
 static void test_fresh_database_gets_every_migration(void **state)
@@ -506,6 +536,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fresh_database_gets_every_migration, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_savepoint_rollback_undoes_one_request_alone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reserved_log_keeps_every_commit_after_a_kill, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_checkpoint_on_the_writer_lets_the_log_start_over, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reopening_does_not_reapply_migrations, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_connection_uses_wal_and_foreign_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_database_from_a_newer_version_is_refused, setup, teardown),
