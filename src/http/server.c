@@ -7,7 +7,9 @@
  * CSRF token and the permission on its own connection, then suspends the
  * HTTP connection and queues the route for the one writer thread; the
  * request thread goes on serving other connections meanwhile, so a group
- * can hold as many writes as there are clients waiting. The writer takes
+ * can hold as many writes as there are clients waiting. (A write that
+ * finds nothing queued, running or syncing is run by its request thread
+ * itself, on the writer's connection, as a group of one: writer_inline.) The writer takes
  * every write queued while it was busy with the group before (up to
  * WRITER_BATCH), opens one transaction, runs each handler in its own
  * savepoint (a failing request is rolled back to it alone) and commits
@@ -615,10 +617,12 @@ static void *writer_main(void *arg)
 		run_group(w, db, &open_err, b, n);
 		if (db)
 			db_release(db);
+		/* queued for the syncer before the connection is free, so that
+		 * a write arriving now does not find everything idle */
+		syncer_queue(w, b, n);
 		pthread_mutex_lock(&w->mu);
 		w->busy = false;
 		pthread_mutex_unlock(&w->mu);
-		syncer_queue(w, b, n);
 	}
 	return NULL;
 }
@@ -710,6 +714,10 @@ static void writer_inline(writer *w, wjob *j)
 	wjob *b[1] = {j};
 	run_group(w, db, NULL, b, 1);
 	db_release(db);
+	/* with the syncer before the connection is free: the writer thread
+	 * ends only with the connection free, and the syncer only after it,
+	 * so a stopping server still syncs and answers this write */
+	syncer_queue(w, b, 1);
 	pthread_mutex_lock(&w->mu);
 	w->busy = false;
 	/* the writer thread waits for the connection only when there is work
@@ -717,7 +725,6 @@ static void writer_inline(writer *w, wjob *j)
 	if (w->head || w->stop)
 		pthread_cond_signal(&w->work);
 	pthread_mutex_unlock(&w->mu);
-	syncer_queue(w, b, 1);
 }
 
 /* Hand the write to the writer (or run it here, writer_inline): the
