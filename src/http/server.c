@@ -786,43 +786,35 @@ static bool writer_start(hm_server *s)
 	return w->running;
 }
 
-/* Answer what is queued, then end the writer thread. */
+/* Tell a thread of the writer to end (flag set under its mutex, its
+ * condition signalled), wait for it and free both. */
+static void end_thread(pthread_t th, bool *running, pthread_mutex_t *mu, pthread_cond_t *cv, bool *flag)
+{
+	if (*running) {
+		pthread_mutex_lock(mu);
+		*flag = true;
+		pthread_cond_signal(cv);
+		pthread_mutex_unlock(mu);
+		pthread_join(th, NULL);
+		*running = false;
+	}
+	pthread_cond_destroy(cv);
+	pthread_mutex_destroy(mu);
+}
+
+/* Answer what is queued, then end the writer thread; after it the syncer
+ * (the groups the writer handed over are synced and answered), then the
+ * checkpointer. */
 static void writer_stop(hm_server *s)
 {
 	writer *w = &s->w;
-	if (w->running) {
-		pthread_mutex_lock(&w->mu);
-		w->stop = true;
-		pthread_cond_signal(&w->work);
-		pthread_mutex_unlock(&w->mu);
-		pthread_join(w->th, NULL);
-		w->running = false;
+	bool ran = w->running;
+	end_thread(w->th, &w->running, &w->mu, &w->work, &w->stop);
+	if (ran)
 		hm_log_info("writer: %lld requests committed in %lld groups (largest %lld)", w->committed, w->groups,
 			    w->largest);
-	}
-	/* after the writer: the groups it handed over are synced and answered */
-	if (w->sync_running) {
-		pthread_mutex_lock(&w->sync_mu);
-		w->sync_stop = true;
-		pthread_cond_signal(&w->sync_work);
-		pthread_mutex_unlock(&w->sync_mu);
-		pthread_join(w->sync_th, NULL);
-		w->sync_running = false;
-	}
-	pthread_cond_destroy(&w->sync_work);
-	pthread_mutex_destroy(&w->sync_mu);
-	if (w->ckpt_running) {
-		pthread_mutex_lock(&w->ckpt_mu);
-		w->ckpt_stop = true;
-		pthread_cond_signal(&w->ckpt_work);
-		pthread_mutex_unlock(&w->ckpt_mu);
-		pthread_join(w->ckpt_th, NULL);
-		w->ckpt_running = false;
-	}
-	pthread_cond_destroy(&w->ckpt_work);
-	pthread_mutex_destroy(&w->ckpt_mu);
-	pthread_cond_destroy(&w->work);
-	pthread_mutex_destroy(&w->mu);
+	end_thread(w->sync_th, &w->sync_running, &w->sync_mu, &w->sync_work, &w->sync_stop);
+	end_thread(w->ckpt_th, &w->ckpt_running, &w->ckpt_mu, &w->ckpt_work, &w->ckpt_stop);
 }
 
 /* Work a write route does on the request's own thread, outside any

@@ -539,9 +539,9 @@ hm_err db_reserve_log(hm_db *db, int64_t bytes, hm_error *e)
 		else
 			at += w;
 	}
-	if (rc == 0 && fd >= 0 && st.st_size < bytes)
+	if (rc == 0 && st.st_size < bytes)
 		rc = fdatasync(fd);
-	int oserr = errno;
+	int oserr = rc == 0 ? 0 : errno;
 	if (fd >= 0)
 		close(fd);
 	db_rollback(db);
