@@ -190,6 +190,44 @@ describe('http', () => {
     assert.deepEqual(d.districts.map((s) => s.code).sort(), ['370402', '370403', '370404', '370405', '370406', '370481']);
   });
 
+  // src/main.c: serve starts itself again with glibc's per-thread cache of
+  // freed blocks raised to 128 per size (a third more reads at 64 connections,
+  // bench/results/notes.md). It must stay the process that was started (it is
+  // stopped by that PID) and keep what the caller put in GLIBC_TUNABLES.
+  it('serve runs as the started process, with 128 cached blocks per size and the caller\'s own tunables kept', async () => {
+    // The process's GLIBC_TUNABLES as it was started; glibc's loader cuts the
+    // text at each ':' in place, so the parts after the first follow it.
+    const tunables = (pid) => {
+      const env = fs.readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0');
+      const i = env.findIndex((v) => v.startsWith('GLIBC_TUNABLES='));
+      if (i < 0) return undefined;
+      let j = i + 1;
+      while (j < env.length && env[j].startsWith('glibc.')) j++;
+      return env.slice(i, j).join(':');
+    };
+    expectReply(await anon.get('/healthz'), 200);
+    assert.equal(tunables(srv.proc.pid), 'GLIBC_TUNABLES=glibc.malloc.tcache_count=128');
+
+    const saved = process.env.GLIBC_TUNABLES;
+    const withTunables = async (value) => {
+      process.env.GLIBC_TUNABLES = value;
+      try {
+        const s = await startServer({ users: [] });
+        try {
+          expectReply(await client(s.base).get('/healthz'), 200);
+          return tunables(s.proc.pid);
+        } finally {
+          await s.stop();
+        }
+      } finally {
+        if (saved === undefined) delete process.env.GLIBC_TUNABLES;
+        else process.env.GLIBC_TUNABLES = saved;
+      }
+    };
+    assert.equal(await withTunables('glibc.malloc.mxfast=64'), 'GLIBC_TUNABLES=glibc.malloc.mxfast=64:glibc.malloc.tcache_count=128');
+    assert.equal(await withTunables('glibc.malloc.tcache_count=7'), 'GLIBC_TUNABLES=glibc.malloc.tcache_count=7');
+  });
+
   it('the server stops cleanly with no sanitizer report', async () => {
     await srv.stop();
     assertNoCliSanitizerReports();
