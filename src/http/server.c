@@ -582,7 +582,7 @@ static void *writer_main(void *arg)
 	 * journal); in memory that is a copy, on disk a temporary file opened,
 	 * written and deleted for every group. The syncer makes the commits
 	 * durable and the checkpointer copies them on (db_defer_sync). */
-	if (db && (db_exec(db, "PRAGMA temp_store=MEMORY", &open_err) != HM_OK || db_defer_sync(db, &open_err) != HM_OK))
+	if (db && (db_defer_sync(db, &open_err) != HM_OK || db_exec(db, "PRAGMA temp_store=MEMORY", &open_err) != HM_OK))
 		db = NULL;
 	if (db) {
 		hm_error re;

@@ -17,6 +17,7 @@
 #include "core/embedded.h"
 #include "core/log.h"
 #include "store/cjk_tokenizer.h"
+#include "store/logbuf.h"
 
 #define STMT_SLOTS 1024 /* literal statements per connection (about 250 today) */
 #define DYN_SLOTS 64    /* statements assembled at run time, by their text */
@@ -126,6 +127,53 @@ static bool on_read_only_fs(const char *path)
 	return statvfs(path, &vfs) == 0 && (vfs.f_flag & ST_RDONLY);
 }
 
+/* Open db->h on the store's file through the VFS named vfs (NULL: the
+ * default), with the pragmas and functions every connection needs. On
+ * failure db->h is NULL. */
+static hm_err conn_connect(hm_db *db, bool create, const char *vfs, hm_error *e)
+{
+	hm_store *s = db->store;
+	int flags = (s->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI |
+		    (create ? SQLITE_OPEN_CREATE : 0);
+	/* a read-only copy on a read-only disk cannot host WAL's shared memory;
+	 * nobody can write it either, so SQLite may treat it as immutable */
+	char uri[1200];
+	if (s->read_only && on_read_only_fs(s->path))
+		snprintf(uri, sizeof uri, "file:%s?immutable=1", s->path);
+	else
+		snprintf(uri, sizeof uri, "file:%s", s->path);
+	int rc = sqlite3_open_v2(uri, &db->h, flags, vfs);
+	if (rc != SQLITE_OK) {
+		hm_failf(e, rc == SQLITE_CANTOPEN ? HM_E_UNAVAILABLE : map_sqlite(rc), NULL,
+			 "无法打开数据库 %s：%s", s->path, db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(db->h, 1);
+	sqlite3_busy_timeout(db->h, s->busy_ms);
+	/* WAL lets readers run beside the writer; synchronous=FULL makes every
+	 * acknowledged commit survive power loss, not only a process crash. */
+	static const char pragmas[] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+				      "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;";
+	static const char pragmas_ro[] = "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;";
+	if (db_exec(db, s->read_only ? pragmas_ro : pragmas, e) != HM_OK) {
+		hm_failf(e, e ? e->err : HM_E_INTERNAL, NULL, "无法初始化数据库 %s：%s", s->path, sqlite3_errmsg(db->h));
+		goto fail;
+	}
+	/* The hotline's full-text index (db/migrations/0017_hotline_search.sql)
+	 * is tokenized by hm_cjk and kept in step by triggers that call
+	 * hm_hotline_fts: every connection that reads or writes hotline_appeals
+	 * needs both, read-only ones (verify) included. */
+	if (cjk_tokenizer_register(db->h) != SQLITE_OK) {
+		hm_failf(e, HM_E_INTERNAL, NULL, "无法注册中文分词器：%s", sqlite3_errmsg(db->h));
+		goto fail;
+	}
+	return HM_OK;
+fail:
+	sqlite3_close(db->h);
+	db->h = NULL;
+	return e ? e->err : HM_E_INTERNAL;
+}
+
 static hm_db *conn_open(hm_store *s, bool create, hm_error *e)
 {
 	hm_db *db = calloc(1, sizeof *db);
@@ -140,43 +188,7 @@ static hm_db *conn_open(hm_store *s, bool create, hm_error *e)
 		free(db);
 		return NULL;
 	}
-	int flags = (s->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI |
-		    (create ? SQLITE_OPEN_CREATE : 0);
-	/* a read-only copy on a read-only disk cannot host WAL's shared memory;
-	 * nobody can write it either, so SQLite may treat it as immutable */
-	char uri[1200];
-	if (s->read_only && on_read_only_fs(s->path))
-		snprintf(uri, sizeof uri, "file:%s?immutable=1", s->path);
-	else
-		snprintf(uri, sizeof uri, "file:%s", s->path);
-	int rc = sqlite3_open_v2(uri, &db->h, flags, NULL);
-	if (rc != SQLITE_OK) {
-		hm_failf(e, rc == SQLITE_CANTOPEN ? HM_E_UNAVAILABLE : map_sqlite(rc), NULL,
-			 "无法打开数据库 %s：%s", s->path, db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
-		sqlite3_close(db->h);
-		free(db);
-		return NULL;
-	}
-	sqlite3_extended_result_codes(db->h, 1);
-	sqlite3_busy_timeout(db->h, s->busy_ms);
-	/* WAL lets readers run beside the writer; synchronous=FULL makes every
-	 * acknowledged commit survive power loss, not only a process crash. */
-	static const char pragmas[] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-				      "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;";
-	static const char pragmas_ro[] = "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;";
-	if (db_exec(db, s->read_only ? pragmas_ro : pragmas, e) != HM_OK) {
-		hm_failf(e, e ? e->err : HM_E_INTERNAL, NULL, "无法初始化数据库 %s：%s", s->path, sqlite3_errmsg(db->h));
-		sqlite3_close(db->h);
-		free(db);
-		return NULL;
-	}
-	/* The hotline's full-text index (db/migrations/0017_hotline_search.sql)
-	 * is tokenized by hm_cjk and kept in step by triggers that call
-	 * hm_hotline_fts: every connection that reads or writes hotline_appeals
-	 * needs both, read-only ones (verify) included. */
-	if (cjk_tokenizer_register(db->h) != SQLITE_OK) {
-		hm_failf(e, HM_E_INTERNAL, NULL, "无法注册中文分词器：%s", sqlite3_errmsg(db->h));
-		sqlite3_close(db->h);
+	if (conn_connect(db, create, NULL, e) != HM_OK) {
 		free(db);
 		return NULL;
 	}
@@ -187,7 +199,7 @@ static hm_db *conn_open(hm_store *s, bool create, hm_error *e)
 	return db;
 }
 
-static void conn_free(hm_db *db)
+static void conn_close(hm_db *db)
 {
 	for (int i = 0; i < STMT_SLOTS; i++)
 		sqlite3_finalize(db->stmts[i].st);
@@ -195,7 +207,15 @@ static void conn_free(hm_db *db)
 		sqlite3_finalize(db->dyn[i].st);
 		free((char *)db->dyn[i].sql);
 	}
+	memset(db->stmts, 0, sizeof db->stmts);
+	memset(db->dyn, 0, sizeof db->dyn);
 	sqlite3_close(db->h);
+	db->h = NULL;
+}
+
+static void conn_free(hm_db *db)
+{
+	conn_close(db);
 	free(db);
 }
 
@@ -479,17 +499,34 @@ static int log_hook(void *arg, sqlite3 *h, const char *name, int frames)
 hm_err db_defer_sync(hm_db *db, hm_error *e)
 {
 	hm_store *s = db->store;
+	if (db->in_tx || s->read_only)
+		return hm_fail(e, HM_E_INTERNAL, NULL);
+	/* the connection opens again, its log now written through LOGBUF_VFS:
+	 * each commit's frames in one write, synced by store_sync_log */
+	if (logbuf_register() != SQLITE_OK)
+		return hm_failf(e, HM_E_INTERNAL, NULL, "无法注册写前日志的文件层");
+	conn_close(db);
+	if (conn_connect(db, false, LOGBUF_VFS, e) != HM_OK)
+		return e ? e->err : HM_E_INTERNAL;
 	const char *wal = sqlite3_filename_wal(sqlite3_db_filename(db->h, "main"));
 	pthread_mutex_lock(&s->sync_lock);
 	if (!s->wal_path)
 		s->wal_path = wal ? strdup(wal) : NULL;
 	bool named = s->wal_path != NULL;
+	/* a log removed when the connection closed (it was the last one) is
+	 * a new file now */
+	if (s->wal_fd >= 0)
+		close(s->wal_fd);
+	s->wal_fd = -1;
 	pthread_mutex_unlock(&s->sync_lock);
 	if (!named)
 		return hm_fail(e, HM_E_INTERNAL, NULL);
 	/* the hook replaces SQLite's automatic checkpoint on this connection */
 	sqlite3_wal_hook(db->h, log_hook, db);
-	return db_exec(db, "PRAGMA synchronous=NORMAL", e);
+	/* synchronous=FULL (conn_connect): a commit asks for a sync at NORMAL,
+	 * which LOGBUF_VFS takes for "write"; checkpoints and a log starting
+	 * over ask at FULL and get their sync (logbuf.h) */
+	return db_exec(db, "PRAGMA checkpoint_fullfsync=ON", e);
 }
 
 hm_err store_sync_log(hm_store *s, hm_error *e)

@@ -49,10 +49,12 @@ hm_db *store_conn(hm_store *s, hm_error *e);
 hm_err db_begin(hm_db *db, bool write, hm_error *e);
 hm_err db_commit(hm_db *db, hm_error *e);
 
-/* Pipelined durability, for the server's one writer. After db_defer_sync a
- * COMMIT on db writes the write-ahead log without waiting for the disk
- * (synchronous=NORMAL, which keeps the file consistent and still syncs
- * around checkpoints); the caller must then call store_sync_log, from any
+/* Pipelined durability, for the server's one writer. db_defer_sync opens
+ * db again through LOGBUF_VFS (store/logbuf.h; outside a transaction, its
+ * prepared statements are gone): a COMMIT on db then writes its frames to
+ * the write-ahead log in one piece without waiting for the disk (the log
+ * is still synced before a checkpoint copies it and when it starts over,
+ * which keeps the file consistent); the caller must then call store_sync_log, from any
  * thread, before it tells anyone of a commit. store_sync_log makes every
  * commit that returned before it was called durable (fdatasync of the log);
  * it fails only when the disk does. The connection's commits no longer copy

@@ -19,6 +19,7 @@
 
 #include "core/embedded.h"
 #include "core/log.h"
+#include "store/logbuf.h"
 #include "store/store.h"
 
 typedef struct fixture {
@@ -268,6 +269,91 @@ static void test_checkpoint_on_the_writer_lets_the_log_start_over(void **state)
 	assert_int_equal(db_commit(db, &e), HM_OK);
 	assert_true(db_log_frames(db) < before);
 	assert_int_equal(count_orgs(db), 4);
+}
+
+/* The writer's log through LOGBUF_VFS: a commit's frames reach the file in
+ * one write, before COMMIT returns, so that another connection reads them
+ * at once; a commit larger than the buffer, and one after a rollback whose
+ * frames the next transaction writes over, come back whole after the
+ * process is killed. */
+static void test_deferred_log_is_written_once_per_commit_and_read_at_once(void **state)
+{
+	fixture *f = *state;
+	hm_error e;
+	hm_db *db = fresh_db(f);
+	hm_error_clear(&e);
+	assert_int_equal(db_defer_sync(db, &e), HM_OK);
+	assert_int_equal(db_exec(db, "CREATE TABLE blobs (id INTEGER PRIMARY KEY, b BLOB NOT NULL)", &e), HM_OK);
+	hm_store *other = open_db(f->path, false, false, &e);
+	assert_non_null(other);
+	/* store_conn gives one connection per thread and store: the other
+	 * store's is a second connection to the file */
+	hm_db *reader = store_conn(other, &e);
+	assert_non_null(reader);
+	assert_int_equal(query_int(reader, "SELECT count(*) FROM blobs"), 0);
+
+	logbuf_counts before = logbuf_totals();
+	assert_int_equal(db_begin(db, true, &e), HM_OK);
+	assert_int_equal(db_exec(db,
+				 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 40)"
+				 " INSERT INTO blobs (b) SELECT randomblob(1500) FROM n",
+				 &e),
+			 HM_OK);
+	assert_int_equal(db_commit(db, &e), HM_OK);
+	logbuf_counts after = logbuf_totals();
+	/* about 20 pages: 40 writes or more buffered, written as one */
+	assert_true(after.buffered - before.buffered >= 40);
+	assert_int_equal(after.written - before.written, 1);
+	assert_int_equal(query_int(reader, "SELECT count(*) FROM blobs"), 40);
+
+	/* rolled back after SQLite spilled frames to the log, then a smaller
+	 * commit over them; then one of 3 MB, larger than the buffer */
+	assert_int_equal(db_exec(db, "PRAGMA cache_size=10", &e), HM_OK);
+	assert_int_equal(db_begin(db, true, &e), HM_OK);
+	assert_int_equal(db_exec(db,
+				 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)"
+				 " INSERT INTO blobs (b) SELECT randomblob(3000) FROM n",
+				 &e),
+			 HM_OK);
+	db_rollback(db);
+	assert_int_equal(db_begin(db, true, &e), HM_OK);
+	assert_int_equal(db_exec(db, "INSERT INTO blobs (b) VALUES (x'01')", &e), HM_OK);
+	assert_int_equal(db_commit(db, &e), HM_OK);
+	assert_int_equal(query_int(reader, "SELECT count(*) FROM blobs"), 41);
+	assert_int_equal(db_begin(db, true, &e), HM_OK);
+	assert_int_equal(db_exec(db,
+				 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)"
+				 " INSERT INTO blobs (b) SELECT randomblob(3000) FROM n",
+				 &e),
+			 HM_OK);
+	assert_int_equal(db_commit(db, &e), HM_OK);
+	assert_int_equal(query_int(reader, "SELECT count(*) FROM blobs"), 1041);
+	assert_int_equal(store_sync_log(f->store, &e), HM_OK);
+	store_close(other);
+
+	/* a process killed right after its sync keeps every commit */
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		hm_store *s = open_db(f->path, false, false, &e);
+		hm_db *w = s ? store_conn(s, &e) : NULL;
+		if (!w || db_defer_sync(w, &e) || db_begin(w, true, &e) ||
+		    db_exec(w, "INSERT INTO blobs (b) SELECT randomblob(2000) FROM blobs LIMIT 600", &e) ||
+		    db_commit(w, &e) || store_sync_log(s, &e))
+			_exit(2);
+		_exit(0);
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	other = open_db(f->path, false, false, &e);
+	assert_non_null(other);
+	reader = store_conn(other, &e);
+	assert_int_equal(query_int(reader, "SELECT count(*) FROM blobs"), 1641);
+	hm_error_clear(&e);
+	assert_int_equal(store_integrity_check(reader, &e), HM_OK);
+	store_close(other);
 }
 
 /* ---- migrations ------------------------------------------------------- */
@@ -537,6 +623,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_savepoint_rollback_undoes_one_request_alone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reserved_log_keeps_every_commit_after_a_kill, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checkpoint_on_the_writer_lets_the_log_start_over, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deferred_log_is_written_once_per_commit_and_read_at_once, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_reopening_does_not_reapply_migrations, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_connection_uses_wal_and_foreign_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_database_from_a_newer_version_is_refused, setup, teardown),
