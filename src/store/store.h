@@ -50,16 +50,17 @@ hm_err db_begin(hm_db *db, bool write, hm_error *e);
 hm_err db_commit(hm_db *db, hm_error *e);
 
 /* Pipelined durability, for the server's one writer. db_defer_sync opens
- * db again through LOGBUF_VFS (store/logbuf.h; outside a transaction, its
- * prepared statements are gone): a COMMIT on db then writes its frames to
- * the write-ahead log in one piece without waiting for the disk (the log
- * is still synced before a checkpoint copies it and when it starts over,
- * which keeps the file consistent); the caller must then call store_sync_log, from any
- * thread, before it tells anyone of a commit. store_sync_log makes every
- * commit that returned before it was called durable (fdatasync of the log);
- * it fails only when the disk does. The connection's commits no longer copy
- * the log into the database file either: the caller runs store_checkpoint
- * from another thread when db_log_frames says the log has grown. */
+ * db again through LOGBUF_VFS (store/logbuf.h; call it outside a
+ * transaction, its prepared statements are gone): a COMMIT on db then
+ * writes its frames to the write-ahead log in one piece without waiting
+ * for the disk (the log is still synced before a checkpoint copies it and
+ * when it starts over, which keeps the file consistent); the caller must
+ * then call store_sync_log, from any thread, before it tells anyone of a
+ * commit. store_sync_log makes every commit that returned before it was
+ * called durable (fdatasync of the log); it fails only when the disk does.
+ * The connection's commits no longer copy the log into the database file
+ * either: the caller runs store_checkpoint from another thread when
+ * db_log_frames says the log has grown. */
 hm_err db_defer_sync(hm_db *db, hm_error *e);
 hm_err store_sync_log(hm_store *s, hm_error *e);
 /* Grow the write-ahead log file to at least bytes, with zeros, once, under
