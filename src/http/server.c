@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "core/hmtime.h"
+#include "core/json_text.h"
 #include "core/log.h"
 #include "core/users.h"
 #include "http/session.h"
@@ -232,9 +233,10 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, req_ctx *c)
 	} else {
 		json_t *j = r->reply ? r->reply : json_object();
 		r->reply = NULL;
-		text = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII * 0);
+		text = json_text(j, &len);
 		json_decref(j);
-		len = text ? strlen(text) : 0;
+		if (!text)
+			return MHD_NO;
 		type = "application/json; charset=utf-8";
 	}
 	struct MHD_Response *resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
@@ -343,7 +345,10 @@ static int idem_lookup(req_ctx *c, const char *key, const char *hash)
 static hm_err idem_store(req_ctx *c, const char *key, const char *hash)
 {
 	hm_req *r = &c->r;
-	char *text = json_dumps(r->reply ? r->reply : json_object(), JSON_COMPACT);
+	size_t len;
+	char *text = r->reply ? json_text(r->reply, &len) : strdup("{}");
+	if (!text)
+		return hm_fail(&r->err, HM_E_INTERNAL, NULL);
 	hm_stmt *st = db_stmt(r->db,
 			      "INSERT INTO idempotency (user_id, key, request_hash, status, body, created_at)"
 			      " VALUES ($1, $2, $3, $4, $5, $6)",
@@ -354,7 +359,7 @@ static hm_err idem_store(req_ctx *c, const char *key, const char *hash)
 		db_bind_text(st, 2, key);
 		db_bind_text(st, 3, hash);
 		db_bind_int(st, 4, r->status);
-		db_bind_text(st, 5, text ? text : "{}");
+		db_bind_text(st, 5, text);
 		db_bind_int(st, 6, r->now);
 		err = db_exec_stmt(st, &r->err);
 	}
