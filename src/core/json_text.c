@@ -7,13 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct text {
-	char *p;
-	size_t len, cap;
-	bool failed; /* out of memory or not UTF-8: the text is dropped */
-} text;
-
-static bool reserve(text *t, size_t more)
+static bool reserve(json_out *t, size_t more)
 {
 	if (t->failed)
 		return false;
@@ -32,7 +26,7 @@ static bool reserve(text *t, size_t more)
 	return true;
 }
 
-static void put(text *t, const char *s, size_t n)
+static void put(json_out *t, const char *s, size_t n)
 {
 	if (reserve(t, n)) {
 		memcpy(t->p + t->len, s, n);
@@ -40,7 +34,7 @@ static void put(text *t, const char *s, size_t n)
 	}
 }
 
-static void put_char(text *t, char c)
+static void put_char(json_out *t, char c)
 {
 	if (reserve(t, 1))
 		t->p[t->len++] = c;
@@ -76,7 +70,7 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 
 /* A string with the escapes JSON needs: quote, backslash and the control
  * characters below 0x20; everything else, Chinese included, as it is. */
-static void put_string(text *t, const char *str, size_t n)
+static void put_string(json_out *t, const char *str, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	const unsigned char *s = (const unsigned char *)str;
@@ -121,7 +115,7 @@ static void put_string(text *t, const char *str, size_t n)
 	put_char(t, '"');
 }
 
-static void put_integer(text *t, json_int_t v)
+static void put_integer(json_out *t, int64_t v)
 {
 	char buf[24], *e = buf + sizeof buf, *p = e;
 	/* through unsigned, so that the most negative value has a magnitude */
@@ -134,75 +128,153 @@ static void put_integer(text *t, json_int_t v)
 	put(t, p, (size_t)(e - p));
 }
 
-static void put_value(text *t, const json_t *j)
+/* Before a value or a key: the comma that separates it from the one
+ * before, at the same level. */
+static void sep(json_out *t)
+{
+	if (t->comma)
+		put_char(t, ',');
+	t->comma = true;
+}
+
+void jo_open_obj(json_out *o)
+{
+	sep(o);
+	put_char(o, '{');
+	o->comma = false;
+}
+
+void jo_close_obj(json_out *o)
+{
+	put_char(o, '}');
+	o->comma = true;
+}
+
+void jo_open_arr(json_out *o)
+{
+	sep(o);
+	put_char(o, '[');
+	o->comma = false;
+}
+
+void jo_close_arr(json_out *o)
+{
+	put_char(o, ']');
+	o->comma = true;
+}
+
+void jo_key(json_out *o, const char *key)
+{
+	sep(o);
+	put_string(o, key, strlen(key));
+	put_char(o, ':');
+	o->comma = false;
+}
+
+void jo_str(json_out *o, const char *s)
+{
+	sep(o);
+	put_string(o, s, strlen(s));
+}
+
+void jo_int(json_out *o, int64_t v)
+{
+	sep(o);
+	put_integer(o, v);
+}
+
+void jo_bool(json_out *o, bool v)
+{
+	sep(o);
+	if (v)
+		put(o, "true", 4);
+	else
+		put(o, "false", 5);
+}
+
+void jo_null(json_out *o)
+{
+	sep(o);
+	put(o, "null", 4);
+}
+
+void jo_value(json_out *o, const json_t *j)
 {
 	switch (json_typeof(j)) {
 	case JSON_OBJECT: {
 		const char *key;
 		json_t *v;
-		bool first = true;
-		put_char(t, '{');
+		jo_open_obj(o);
 		json_object_foreach((json_t *)j, key, v)
 		{
-			if (!first)
-				put_char(t, ',');
-			first = false;
-			put_string(t, key, strlen(key));
-			put_char(t, ':');
-			put_value(t, v);
+			jo_key(o, key);
+			jo_value(o, v);
 		}
-		put_char(t, '}');
+		jo_close_obj(o);
 		break;
 	}
 	case JSON_ARRAY: {
 		size_t n = json_array_size(j);
-		put_char(t, '[');
-		for (size_t i = 0; i < n; i++) {
-			if (i)
-				put_char(t, ',');
-			put_value(t, json_array_get(j, i));
-		}
-		put_char(t, ']');
+		jo_open_arr(o);
+		for (size_t i = 0; i < n; i++)
+			jo_value(o, json_array_get(j, i));
+		jo_close_arr(o);
 		break;
 	}
 	case JSON_STRING:
-		put_string(t, json_string_value(j), json_string_length(j));
+		sep(o);
+		put_string(o, json_string_value(j), json_string_length(j));
 		break;
 	case JSON_INTEGER:
-		put_integer(t, json_integer_value(j));
+		jo_int(o, json_integer_value(j));
 		break;
 	case JSON_REAL: {
 		/* rare in replies (no money is a real): Jansson's own digits */
 		char *s = json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT);
+		sep(o);
 		if (!s) {
-			t->failed = true;
+			o->failed = true;
 			return;
 		}
-		put(t, s, strlen(s));
+		put(o, s, strlen(s));
 		free(s);
 		break;
 	}
 	case JSON_TRUE:
-		put(t, "true", 4);
+		jo_bool(o, true);
 		break;
 	case JSON_FALSE:
-		put(t, "false", 5);
+		jo_bool(o, false);
 		break;
 	case JSON_NULL:
-		put(t, "null", 4);
+		jo_null(o);
 		break;
 	}
 }
 
+char *jo_finish(json_out *o, size_t *len)
+{
+	char *p = NULL;
+	if (reserve(o, 1)) {
+		o->p[o->len] = '\0';
+		p = o->p;
+		*len = o->len;
+	} else {
+		free(o->p);
+	}
+	*o = (json_out){0};
+	return p;
+}
+
+void jo_fini(json_out *o)
+{
+	free(o->p);
+	*o = (json_out){0};
+}
+
 char *json_text(const json_t *j, size_t *len)
 {
-	text t = {0};
-	put_value(&t, j);
-	if (!reserve(&t, 1)) {
-		free(t.p);
-		return NULL;
-	}
-	t.p[t.len] = '\0';
-	*len = t.len;
-	return t.p;
+	json_out o = {0};
+	jo_value(&o, j);
+	return jo_finish(&o, len);
 }

@@ -8,7 +8,9 @@
 #ifndef HM_CORE_JSON_TEXT_H
 #define HM_CORE_JSON_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -16,5 +18,32 @@
  * NUL. NULL when out of memory or when j holds a string that is not
  * UTF-8 (as json_dumps). */
 char *json_text(const json_t *j, size_t *len);
+
+/* JSON text written value by value, for the replies read most (an
+ * application, a page of them) without building Jansson values first.
+ * Commas come by themselves; after jo_key comes its value. Start from
+ * (json_out){0}; end with jo_finish, or jo_fini to drop the text. */
+typedef struct json_out {
+	char *p;
+	size_t len, cap;
+	bool failed; /* out of memory or not UTF-8: the text is dropped */
+	bool comma;  /* a value came before at this level */
+} json_out;
+
+void jo_open_obj(json_out *o);
+void jo_close_obj(json_out *o);
+void jo_open_arr(json_out *o);
+void jo_close_arr(json_out *o);
+void jo_key(json_out *o, const char *key);
+void jo_str(json_out *o, const char *s);
+void jo_int(json_out *o, int64_t v);
+void jo_bool(json_out *o, bool v);
+void jo_null(json_out *o);
+/* j (borrowed) as one value. */
+void jo_value(json_out *o, const json_t *j);
+/* New, NUL-terminated text written so far, *len its length; NULL when a
+ * write failed (as json_text). o is empty again either way. */
+char *jo_finish(json_out *o, size_t *len);
+void jo_fini(json_out *o);
 
 #endif

@@ -282,73 +282,175 @@ static hm_err aid_from_json(hm_req *r, const json_t *obj, const char *field, fun
 	return HM_OK;
 }
 
-static json_t *app_json(const fund_app *a, int64_t now)
+/* An application's members, in the order clients have always seen them;
+ * the caller opens and closes the object. The one definition of an
+ * application in replies: lists, exports and the dashboard use it too. */
+static void app_members(json_out *o, const fund_app *a, int64_t now)
 {
-	json_t *aid = json_array();
+	jo_key(o, "id");
+	jo_int(o, a->id);
+	jo_key(o, "no");
+	jo_str(o, a->no);
+	jo_key(o, "child");
+	jo_open_obj(o);
+	jo_key(o, "id");
+	jo_int(o, a->child_id);
+	jo_key(o, "name");
+	jo_str(o, a->child_name);
+	jo_close_obj(o);
+	jo_key(o, "org");
+	jo_open_obj(o);
+	jo_key(o, "code");
+	jo_str(o, a->org_code);
+	jo_key(o, "name");
+	jo_str(o, a->org_name);
+	jo_close_obj(o);
+	static const char *const text_keys[] = {"status", "status_name", NULL, "emergency_reason", "applicant_type",
+						"applicant_name", "applicant_relation", "description"};
+	const char *text_vals[] = {a->status, fund_status_name(a->status), NULL, a->emergency_reason, a->applicant_type,
+				   a->applicant_name, a->applicant_relation, a->description};
+	for (size_t i = 0; i < sizeof text_keys / sizeof text_keys[0]; i++) {
+		if (!text_keys[i]) {
+			jo_key(o, "emergency");
+			jo_bool(o, a->emergency);
+			continue;
+		}
+		jo_key(o, text_keys[i]);
+		jo_str(o, text_vals[i]);
+	}
 	int64_t req = 0, appr = 0;
+	jo_key(o, "aid");
+	jo_open_arr(o);
 	for (int i = 0; i < a->naid; i++) {
 		const fund_item *k = fund_item_find(FUND_AID, a->aid[i].kind);
-		json_t *x = json_pack("{s:s, s:s, s:I}", "kind", a->aid[i].kind, "name", k ? k->name : a->aid[i].kind,
-				      "requested", (json_int_t)a->aid[i].requested);
-		json_object_set_new(x, "approved", a->aid[i].approved >= 0 ? json_integer(a->aid[i].approved) : json_null());
-		json_array_append_new(aid, x);
+		jo_open_obj(o);
+		jo_key(o, "kind");
+		jo_str(o, a->aid[i].kind);
+		jo_key(o, "name");
+		jo_str(o, k ? k->name : a->aid[i].kind);
+		jo_key(o, "requested");
+		jo_int(o, a->aid[i].requested);
+		jo_key(o, "approved");
+		if (a->aid[i].approved >= 0)
+			jo_int(o, a->aid[i].approved);
+		else
+			jo_null(o);
+		jo_close_obj(o);
 		req += a->aid[i].requested;
 		if (a->aid[i].approved > 0)
 			appr += a->aid[i].approved;
 	}
-	json_t *svc = json_array();
+	jo_close_arr(o);
+	jo_key(o, "requested_total");
+	jo_int(o, req);
+	jo_key(o, "approved_total");
+	jo_int(o, appr);
+	jo_key(o, "services");
+	jo_open_arr(o);
 	for (int i = 0; i < a->nservices; i++) {
-		const fund_item *s = fund_item_find(FUND_SERVICE, a->services[i]);
-		json_array_append_new(svc, json_pack("{s:s, s:s}", "code", a->services[i], "name", s ? s->name : ""));
+		const fund_item *sv = fund_item_find(FUND_SERVICE, a->services[i]);
+		jo_open_obj(o);
+		jo_key(o, "code");
+		jo_str(o, a->services[i]);
+		jo_key(o, "name");
+		jo_str(o, sv ? sv->name : "");
+		jo_close_obj(o);
 	}
-	json_t *j = json_pack(
-		"{s:I, s:s, s:{s:I, s:s}, s:{s:s, s:s}, s:s, s:s, s:b, s:s, s:s, s:s, s:s, s:s, s:o, s:I, s:I, s:o, s:s, s:s}",
-		"id", (json_int_t)a->id, "no", a->no, "child", "id", (json_int_t)a->child_id, "name", a->child_name, "org",
-		"code", a->org_code, "name", a->org_name, "status", a->status, "status_name", fund_status_name(a->status),
-		"emergency", a->emergency, "emergency_reason", a->emergency_reason, "applicant_type", a->applicant_type,
-		"applicant_name", a->applicant_name, "applicant_relation", a->applicant_relation, "description",
-		a->description, "aid", aid, "requested_total", (json_int_t)req, "approved_total", (json_int_t)appr,
-		"services", svc, "review_opinion", a->review_opinion, "decision_reason", a->decision_reason);
-	json_object_set_new(j, "clock_start", json_time(a->clock_start));
-	json_object_set_new(j, "decision_due", json_time(a->decision_due));
-	json_object_set_new(j, "payment_due", json_time(a->payment_due));
-	json_object_set_new(j, "due", json_time(a->due));
-	json_object_set_new(j, "time_left_seconds", a->due ? json_integer(a->due - now) : json_null());
-	json_object_set_new(j, "overdue", json_boolean(a->overdue));
-	json_object_set_new(j, "estimated", json_boolean(a->estimated));
-	json_object_set_new(j, "decided_at", json_time(a->decided_at));
-	json_object_set_new(j, "paid_at", json_time(a->paid_at));
-	json_object_set_new(j, "created_at", json_time(a->created_at));
-	json_object_set_new(j, "is_demo", json_boolean(a->is_demo));
+	jo_close_arr(o);
+	jo_key(o, "review_opinion");
+	jo_str(o, a->review_opinion);
+	jo_key(o, "decision_reason");
+	jo_str(o, a->decision_reason);
+	static const char *const time_keys[] = {"clock_start", "decision_due", "payment_due", "due"};
+	const int64_t times[] = {a->clock_start, a->decision_due, a->payment_due, a->due};
+	for (size_t i = 0; i < 4; i++) {
+		jo_key(o, time_keys[i]);
+		jo_time(o, times[i]);
+	}
+	jo_key(o, "time_left_seconds");
+	if (a->due)
+		jo_int(o, a->due - now);
+	else
+		jo_null(o);
+	jo_key(o, "overdue");
+	jo_bool(o, a->overdue);
+	jo_key(o, "estimated");
+	jo_bool(o, a->estimated);
+	jo_key(o, "decided_at");
+	jo_time(o, a->decided_at);
+	jo_key(o, "paid_at");
+	jo_time(o, a->paid_at);
+	jo_key(o, "created_at");
+	jo_time(o, a->created_at);
+	jo_key(o, "is_demo");
+	jo_bool(o, a->is_demo);
+}
+
+static void app_write(json_out *o, const fund_app *a, int64_t now)
+{
+	jo_open_obj(o);
+	app_members(o, a, now);
+	jo_close_obj(o);
+}
+
+/* The application as a Jansson value, for the Excel export (new; NULL when
+ * out of memory). */
+static json_t *app_json(const fund_app *a, int64_t now)
+{
+	json_out o = {0};
+	app_write(&o, a, now);
+	size_t len;
+	char *text = jo_finish(&o, &len);
+	json_t *j = text ? json_loadb(text, len, 0, NULL) : NULL;
+	free(text);
 	return j;
 }
 
 static void event_visit(int64_t at, const char *actor, const char *action, const char *from, const char *to,
 			const char *note, void *arg)
 {
-	json_array_append_new(arg, json_pack("{s:o, s:s, s:s, s:s, s:s, s:s, s:s}", "at", json_time(at), "actor", actor,
-					     "action", action, "from_status", from, "to_status", to, "to_status_name",
-					     fund_status_name(to), "note", note));
+	json_out *o = arg;
+	jo_open_obj(o);
+	jo_key(o, "at");
+	jo_time(o, at);
+	static const char *const keys[] = {"actor", "action", "from_status", "to_status", "to_status_name", "note"};
+	const char *vals[] = {actor, action, from, to, fund_status_name(to), note};
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		jo_key(o, keys[i]);
+		jo_str(o, vals[i]);
+	}
+	jo_close_obj(o);
 }
 
-/* The application with its timeline, as every single-application reply. */
+/* The application with its timeline, as every single-application reply;
+ * extra's members (stolen) follow "application". */
 static hm_err reply_app(hm_req *r, int status, const fund_app *a, json_t *extra)
 {
-	json_t *events = json_array();
+	json_out o = {0};
+	jo_open_obj(&o);
+	jo_key(&o, "application");
+	jo_open_obj(&o);
+	app_members(&o, a, r->now);
+	jo_key(&o, "events");
+	jo_open_arr(&o);
 	fund_ctx c = ctx_of(r);
-	hm_err err = fund_app_events(&c, a->id, event_visit, events, &r->err);
+	hm_err err = fund_app_events(&c, a->id, event_visit, &o, &r->err);
+	jo_close_arr(&o);
+	jo_close_obj(&o);
+	const char *k;
+	json_t *v;
+	json_object_foreach(extra, k, v)
+	{
+		jo_key(&o, k);
+		jo_value(&o, v);
+	}
+	json_decref(extra);
+	jo_close_obj(&o);
 	if (err) {
-		json_decref(events);
-		json_decref(extra);
+		jo_fini(&o);
 		return err;
 	}
-	json_t *j = app_json(a, r->now);
-	json_object_set_new(j, "events", events);
-	json_t *out = json_pack("{s:o}", "application", j);
-	if (extra)
-		json_object_update(out, extra);
-	json_decref(extra);
-	return http_reply(r, status, out);
+	return http_reply_out(r, status, &o);
 }
 
 hm_err fund_app_create_handler(hm_req *r)
@@ -482,10 +584,21 @@ hm_err fund_app_approve_handler(hm_req *r)
 	return act(r, FUND_APPROVE, NULL, "opinion", aid, n);
 }
 
+/* A page of applications: written as JSON text, or collected as values
+ * for the Excel export. */
+struct app_page {
+	json_out out;
+	json_t *items; /* the export's rows; NULL for a JSON page */
+	int64_t now;
+};
+
 static void app_visit(const fund_app *a, void *arg)
 {
-	struct list_acc *acc = arg;
-	json_array_append_new(acc->items, app_json(a, acc->now));
+	struct app_page *p = arg;
+	if (p->items)
+		json_array_append_new(p->items, app_json(a, p->now));
+	else
+		app_write(&p->out, a, p->now);
 }
 
 static hm_err query_bool(hm_req *r, const char *name, int *out)
@@ -552,15 +665,20 @@ hm_err fund_apps_list_handler(hm_req *r)
 	}
 	if ((err = check_filters(r, f.district, f.category)))
 		return err;
-	struct list_acc acc = {json_array(), &r->user, r->now};
+	struct app_page p = {.items = xlsx ? json_array() : NULL, .now = r->now};
 	int64_t total;
 	fund_ctx c = ctx_of(r);
-	if ((err = fund_app_list(&c, &f, app_visit, &acc, &total, &r->err))) {
-		json_decref(acc.items);
+	if (!xlsx)
+		http_page_open(&p.out);
+	if ((err = fund_app_list(&c, &f, app_visit, &p, &total, &r->err))) {
+		json_decref(p.items);
+		jo_fini(&p.out);
 		return err;
 	}
-	return http_list_reply(r, acc.items, total, f.page, f.page_size, xlsx, "applications", "帮扶申请", app_cols,
-			  sizeof app_cols / sizeof app_cols[0]);
+	if (!xlsx)
+		return http_page_reply(r, &p.out, total, f.page, f.page_size);
+	return http_list_reply(r, p.items, total, f.page, f.page_size, xlsx, "applications", "帮扶申请", app_cols,
+			       sizeof app_cols / sizeof app_cols[0]);
 }
 
 hm_err fund_balance_handler(hm_req *r)
@@ -664,7 +782,7 @@ static int64_t mono_ns(void)
 /* The overdue total and page of the caller's scope: fresh or kept. gen
  * must be read before the request's transaction read anything, so that a
  * view is never filed under a generation newer than its snapshot. */
-static hm_err overdue_get(hm_req *r, const fund_ctx *c, uint64_t gen, json_t *items, int64_t *total)
+static hm_err overdue_get(hm_req *r, const fund_ctx *c, uint64_t gen, json_out *items, int64_t *total)
 {
 	int64_t scope = r->user.scope_org_id;
 	int64_t now_ns = mono_ns();
@@ -696,7 +814,7 @@ static hm_err overdue_get(hm_req *r, const fund_ctx *c, uint64_t gen, json_t *it
 	if (!err) {
 		*total = v->total;
 		for (int i = 0; i < v->n; i++)
-			json_array_append_new(items, app_json(&v->apps[i], r->now));
+			app_write(items, &v->apps[i], r->now);
 	}
 	pthread_mutex_unlock(&overdue_lock);
 	return err;
@@ -715,23 +833,35 @@ hm_err fund_stats_handler(hm_req *r)
 		json_array_append_new(monthly, json_pack("{s:s, s:I, s:I}", "month", s.monthly[i].month, "income",
 							 (json_int_t)s.monthly[i].income, "expense",
 							 (json_int_t)s.monthly[i].expense));
-	/* the overdue list: the first page of overdue applications */
-	struct list_acc acc = {json_array(), &r->user, r->now};
+	json_t *j = json_pack(
+		"{s:{s:I, s:I, s:I}, s:o, s:o, s:o, s:o, s:{s:I, s:I}, s:{s:I, s:I}}", "balance", "bank",
+		(json_int_t)s.balance.bank, "income", (json_int_t)s.balance.income, "expense", (json_int_t)s.balance.expense,
+		"monthly", monthly, "by_status", counts_json(s.by_status, s.nstatus, fund_status_name), "by_district",
+		counts_json(s.by_district, s.ndistrict, district_name), "by_category",
+		counts_json(s.by_category, s.ncategory, category_name), "decided", "total", (json_int_t)s.decided, "on_time",
+		(json_int_t)s.decided_on_time, "emergencies_paid", "total", (json_int_t)s.emergencies_paid, "on_time",
+		(json_int_t)s.emergencies_on_time);
+	/* then the overdue list: the first page of overdue applications */
+	json_out o = {0};
+	const char *k;
+	json_t *v;
+	jo_open_obj(&o);
+	json_object_foreach(j, k, v)
+	{
+		jo_key(&o, k);
+		jo_value(&o, v);
+	}
+	json_decref(j);
+	jo_key(&o, "overdue");
+	jo_open_arr(&o);
 	int64_t total;
-	if ((err = overdue_get(r, &c, gen, acc.items, &total))) {
-		json_decref(monthly);
-		json_decref(acc.items);
+	if ((err = overdue_get(r, &c, gen, &o, &total))) {
+		jo_fini(&o);
 		return err;
 	}
-	return http_reply(
-		r, 200,
-		json_pack("{s:{s:I, s:I, s:I}, s:o, s:o, s:o, s:o, s:{s:I, s:I}, s:{s:I, s:I}, s:o, s:I}", "balance", "bank",
-			  (json_int_t)s.balance.bank, "income", (json_int_t)s.balance.income, "expense",
-			  (json_int_t)s.balance.expense, "monthly", monthly, "by_status",
-			  counts_json(s.by_status, s.nstatus, fund_status_name), "by_district",
-			  counts_json(s.by_district, s.ndistrict, district_name), "by_category",
-			  counts_json(s.by_category, s.ncategory, category_name), "decided", "total",
-			  (json_int_t)s.decided, "on_time", (json_int_t)s.decided_on_time, "emergencies_paid", "total",
-			  (json_int_t)s.emergencies_paid, "on_time", (json_int_t)s.emergencies_on_time, "overdue", acc.items,
-			  "overdue_total", (json_int_t)total));
+	jo_close_arr(&o);
+	jo_key(&o, "overdue_total");
+	jo_int(&o, total);
+	jo_close_obj(&o);
+	return http_reply_out(r, 200, &o);
 }

@@ -131,6 +131,26 @@ json_t *http_page_json(json_t *items, int64_t total, int page, int size)
 			 size);
 }
 
+void http_page_open(json_out *o)
+{
+	jo_open_obj(o);
+	jo_key(o, "items");
+	jo_open_arr(o);
+}
+
+hm_err http_page_reply(hm_req *r, json_out *o, int64_t total, int page, int size)
+{
+	jo_close_arr(o);
+	jo_key(o, "total");
+	jo_int(o, total);
+	jo_key(o, "page");
+	jo_int(o, page);
+	jo_key(o, "page_size");
+	jo_int(o, size);
+	jo_close_obj(o);
+	return http_reply_out(r, 200, o);
+}
+
 hm_err http_list_paging(hm_req *r, bool *xlsx, int *page, int *size)
 {
 	hm_err err = export_wanted(r, xlsx);

@@ -25,6 +25,10 @@ hm_err export_reply_xlsx(hm_req *r, const char *filename, const char *sheet, con
 
 /* The standard list reply {items, total, page, page_size}; steals items. */
 json_t *http_page_json(json_t *items, int64_t total, int page, int size);
+/* The same reply written as text: http_page_open, the items (one value
+ * each), then http_page_reply, which takes o's text. */
+void http_page_open(json_out *o);
+hm_err http_page_reply(hm_req *r, json_out *o, int64_t total, int page, int size);
 /* Page arguments of a list, or every row (up to the export cap) when the
  * request asks for Excel. */
 hm_err http_list_paging(hm_req *r, bool *xlsx, int *page, int *size);

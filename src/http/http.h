@@ -15,6 +15,7 @@
 
 #include "core/calendar.h"
 #include "core/err.h"
+#include "core/json_text.h"
 #include "core/idcard.h"
 #include "core/perm.h"
 #include "store/store.h"
@@ -51,7 +52,7 @@ struct hm_req {
 	/* reply */
 	int status;              /* default 200 */
 	json_t *reply;           /* steals: set with http_reply */
-	char *raw;               /* non-JSON reply body (new, freed by the request) */
+	char *raw;               /* reply body as text (new, freed by the request) */
 	size_t raw_len;
 	const char *raw_type;    /* its content type, static string */
 	char set_cookie[512];
@@ -80,6 +81,11 @@ uint64_t http_write_generation(void);
 hm_err http_reply(hm_req *r, int status, json_t *j);
 /* Set a non-JSON reply; body is copied. */
 hm_err http_reply_raw(hm_req *r, int status, const char *type, const char *body, size_t len);
+/* Set a JSON reply written with json_out (its text taken, o left empty);
+ * HM_E_INTERNAL when the writing failed. */
+hm_err http_reply_out(hm_req *r, int status, json_out *o);
+/* The content type of every JSON reply (compared by address). */
+extern const char http_json_type[];
 /* Path parameter i as a positive id; HM_E_xxx (not_found) on anything else. */
 hm_err http_param_id(hm_req *r, int i, int64_t *id, hm_err not_found);
 /* Query argument or NULL; borrowed. */
@@ -120,5 +126,6 @@ bool jhas(const json_t *o, const char *name);
 
 /* Times in replies: ISO 8601 +08:00 string, or JSON null when t == 0. */
 json_t *json_time(int64_t t);
+void jo_time(json_out *o, int64_t t);
 
 #endif

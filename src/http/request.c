@@ -29,6 +29,24 @@ hm_err http_reply_raw(hm_req *r, int status, const char *type, const char *body,
 	return HM_OK;
 }
 
+const char http_json_type[] = "application/json; charset=utf-8";
+
+hm_err http_reply_out(hm_req *r, int status, json_out *o)
+{
+	size_t len;
+	char *text = jo_finish(o, &len);
+	if (!text)
+		return hm_fail(&r->err, HM_E_INTERNAL, NULL);
+	json_decref(r->reply);
+	r->reply = NULL;
+	free(r->raw);
+	r->raw = text;
+	r->raw_len = len;
+	r->raw_type = http_json_type;
+	r->status = status;
+	return HM_OK;
+}
+
 hm_err http_param_id(hm_req *r, int i, int64_t *id, hm_err not_found)
 {
 	const char *s = i < r->nparams ? r->params[i] : NULL;
@@ -262,4 +280,13 @@ json_t *json_time(int64_t t)
 		return json_null();
 	char buf[32];
 	return json_string(hm_time_format(t, buf, sizeof buf));
+}
+
+void jo_time(json_out *o, int64_t t)
+{
+	char buf[32];
+	if (t == 0)
+		jo_null(o);
+	else
+		jo_str(o, hm_time_format(t, buf, sizeof buf));
 }

@@ -237,7 +237,7 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, req_ctx *c)
 		json_decref(j);
 		if (!text)
 			return MHD_NO;
-		type = "application/json; charset=utf-8";
+		type = http_json_type;
 	}
 	struct MHD_Response *resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
 	if (!resp) {
@@ -345,8 +345,11 @@ static int idem_lookup(req_ctx *c, const char *key, const char *hash)
 static hm_err idem_store(req_ctx *c, const char *key, const char *hash)
 {
 	hm_req *r = &c->r;
+	/* the reply as the client gets it: written text, or the JSON value */
 	size_t len;
-	char *text = r->reply ? json_text(r->reply, &len) : strdup("{}");
+	char *text = r->raw && r->raw_type == http_json_type ? strdup(r->raw)
+		     : r->reply                                ? json_text(r->reply, &len)
+							       : strdup("{}");
 	if (!text)
 		return hm_fail(&r->err, HM_E_INTERNAL, NULL);
 	hm_stmt *st = db_stmt(r->db,

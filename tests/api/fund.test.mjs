@@ -4,6 +4,10 @@
 // deadlines becoming overdue when the clock moves on.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { startServer, loginAll, expectReply, makeId, sexOf, epoch, assertNoCliSanitizerReports } from './lib.mjs';
 
 const C = '/api/v1/fund/children';
@@ -362,6 +366,23 @@ describe('fund', () => {
     expectReply(await U.fin.post(`${A}/${app1.id}/pay`, {}, { headers: { 'Idempotency-Key': 'pay-app1-0002' } }), 409, 'application.invalid_state');
     assert.deepEqual(await balance(), b1);
     app1Paid = j1.application;
+  });
+
+  it('the applications list exports to Excel with the rows the page shows', async () => {
+    const page = expectReply(await U.lead.get(`${A}?status=paid&page_size=100`), 200);
+    const row = page.items.find((a) => a.id === app1Paid.id);
+    assert.ok(row, 'the paid application is on the page');
+    assert.equal(row.status_name, '已发放');
+    assert.equal(row.approved_total, 250000);
+    const res = await fetch(`${U.lead.base}${A}?status=paid&format=xlsx`, { headers: { Cookie: U.lead.cookie } });
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') || '', /spreadsheetml/);
+    const f = path.join(os.tmpdir(), `huimin-apps-${process.pid}.xlsx`);
+    fs.writeFileSync(f, Buffer.from(await res.arrayBuffer()));
+    const text = execFileSync('unzip', ['-p', f], { encoding: 'utf8' });
+    fs.unlinkSync(f);
+    for (const want of ['申请编号', '核定金额（元）', app1Paid.no, app1Paid.child.name, '已发放', '2500'])
+      assert.ok(text.includes(want), `the export lacks ${want}`);
   });
 
   it('emergency: accepted → approved in one step, paid within 24 h of acceptance', async () => {

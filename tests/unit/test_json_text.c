@@ -153,6 +153,65 @@ static void test_random_trees_match_jansson(void **state)
 		same_as_jansson(random_value(&seed, 0));
 }
 
+/* Written value by value, the text is what Jansson writes for the same
+ * value: commas between members and items, none after a key, nested
+ * containers, values of Jansson's own inside. */
+static void test_written_by_parts_matches_the_same_value(void **state)
+{
+	(void)state;
+	json_out o = {0};
+	jo_open_obj(&o);
+	jo_key(&o, "items");
+	jo_open_arr(&o);
+	for (int i = 0; i < 3; i++) {
+		jo_open_obj(&o);
+		jo_key(&o, "id");
+		jo_int(&o, i);
+		jo_key(&o, "name");
+		jo_str(&o, "王\"奶奶\"");
+		jo_key(&o, "aid");
+		jo_open_arr(&o);
+		jo_close_arr(&o);
+		jo_key(&o, "paid");
+		jo_bool(&o, i == 1);
+		jo_key(&o, "due");
+		jo_null(&o);
+		jo_close_obj(&o);
+	}
+	jo_close_arr(&o);
+	jo_key(&o, "extra");
+	json_t *extra = json_pack("{s:{s:I, s:[i, s]}}", "payment", "amount", (json_int_t)350000, "x", 1, "二");
+	jo_value(&o, extra);
+	jo_key(&o, "total");
+	jo_int(&o, -3);
+	jo_close_obj(&o);
+	size_t len;
+	char *got = jo_finish(&o, &len);
+	assert_null(o.p);
+	json_t *want = json_pack("{s:[{s:i, s:s, s:[], s:b, s:n}, {s:i, s:s, s:[], s:b, s:n}, {s:i, s:s, s:[], s:b, s:n}],"
+				 " s:O, s:i}",
+				 "items", "id", 0, "name", "王\"奶奶\"", "aid", "paid", 0, "due", "id", 1, "name",
+				 "王\"奶奶\"", "aid", "paid", 1, "due", "id", 2, "name", "王\"奶奶\"", "aid", "paid", 0,
+				 "due", "extra", extra, "total", -3);
+	char *want_text = json_dumps(want, JSON_COMPACT);
+	assert_string_equal(got, want_text);
+	assert_int_equal(len, strlen(want_text));
+	free(got);
+	free(want_text);
+	json_decref(want);
+	json_decref(extra);
+	/* a string that is not UTF-8 anywhere in it: no text at all */
+	jo_open_arr(&o);
+	jo_str(&o, "好\xff");
+	jo_close_arr(&o);
+	assert_null(jo_finish(&o, &len));
+	/* dropped half-way: nothing left behind (ASan build) */
+	jo_open_obj(&o);
+	jo_key(&o, "a");
+	jo_fini(&o);
+	assert_null(o.p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -162,6 +221,7 @@ int main(void)
 		cmocka_unit_test(test_containers_keep_their_order_and_nesting),
 		cmocka_unit_test(test_text_that_is_not_utf8_gives_no_reply_text),
 		cmocka_unit_test(test_random_trees_match_jansson),
+		cmocka_unit_test(test_written_by_parts_matches_the_same_value),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
