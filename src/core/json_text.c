@@ -198,6 +198,24 @@ void jo_null(json_out *o)
 	put(o, "null", 4);
 }
 
+void jo_kstr(json_out *o, const char *key, const char *s)
+{
+	jo_key(o, key);
+	jo_str(o, s);
+}
+
+void jo_kint(json_out *o, const char *key, int64_t v)
+{
+	jo_key(o, key);
+	jo_int(o, v);
+}
+
+void jo_kbool(json_out *o, const char *key, bool v)
+{
+	jo_key(o, key);
+	jo_bool(o, v);
+}
+
 void jo_value(json_out *o, const json_t *j)
 {
 	switch (json_typeof(j)) {

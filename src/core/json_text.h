@@ -39,6 +39,10 @@ void jo_str(json_out *o, const char *s);
 void jo_int(json_out *o, int64_t v);
 void jo_bool(json_out *o, bool v);
 void jo_null(json_out *o);
+/* A member: its key, then its value. */
+void jo_kstr(json_out *o, const char *key, const char *s);
+void jo_kint(json_out *o, const char *key, int64_t v);
+void jo_kbool(json_out *o, const char *key, bool v);
 /* j (borrowed) as one value. */
 void jo_value(json_out *o, const json_t *j);
 /* New, NUL-terminated text written so far, *len its length; NULL when a

@@ -287,49 +287,35 @@ static hm_err aid_from_json(hm_req *r, const json_t *obj, const char *field, fun
  * application in replies: lists, exports and the dashboard use it too. */
 static void app_members(json_out *o, const fund_app *a, int64_t now)
 {
-	jo_key(o, "id");
-	jo_int(o, a->id);
-	jo_key(o, "no");
-	jo_str(o, a->no);
+	jo_kint(o, "id", a->id);
+	jo_kstr(o, "no", a->no);
 	jo_key(o, "child");
 	jo_open_obj(o);
-	jo_key(o, "id");
-	jo_int(o, a->child_id);
-	jo_key(o, "name");
-	jo_str(o, a->child_name);
+	jo_kint(o, "id", a->child_id);
+	jo_kstr(o, "name", a->child_name);
 	jo_close_obj(o);
 	jo_key(o, "org");
 	jo_open_obj(o);
-	jo_key(o, "code");
-	jo_str(o, a->org_code);
-	jo_key(o, "name");
-	jo_str(o, a->org_name);
+	jo_kstr(o, "code", a->org_code);
+	jo_kstr(o, "name", a->org_name);
 	jo_close_obj(o);
-	static const char *const text_keys[] = {"status", "status_name", NULL, "emergency_reason", "applicant_type",
-						"applicant_name", "applicant_relation", "description"};
-	const char *text_vals[] = {a->status, fund_status_name(a->status), NULL, a->emergency_reason, a->applicant_type,
-				   a->applicant_name, a->applicant_relation, a->description};
-	for (size_t i = 0; i < sizeof text_keys / sizeof text_keys[0]; i++) {
-		if (!text_keys[i]) {
-			jo_key(o, "emergency");
-			jo_bool(o, a->emergency);
-			continue;
-		}
-		jo_key(o, text_keys[i]);
-		jo_str(o, text_vals[i]);
-	}
+	jo_kstr(o, "status", a->status);
+	jo_kstr(o, "status_name", fund_status_name(a->status));
+	jo_kbool(o, "emergency", a->emergency);
+	jo_kstr(o, "emergency_reason", a->emergency_reason);
+	jo_kstr(o, "applicant_type", a->applicant_type);
+	jo_kstr(o, "applicant_name", a->applicant_name);
+	jo_kstr(o, "applicant_relation", a->applicant_relation);
+	jo_kstr(o, "description", a->description);
 	int64_t req = 0, appr = 0;
 	jo_key(o, "aid");
 	jo_open_arr(o);
 	for (int i = 0; i < a->naid; i++) {
 		const fund_item *k = fund_item_find(FUND_AID, a->aid[i].kind);
 		jo_open_obj(o);
-		jo_key(o, "kind");
-		jo_str(o, a->aid[i].kind);
-		jo_key(o, "name");
-		jo_str(o, k ? k->name : a->aid[i].kind);
-		jo_key(o, "requested");
-		jo_int(o, a->aid[i].requested);
+		jo_kstr(o, "kind", a->aid[i].kind);
+		jo_kstr(o, "name", k ? k->name : a->aid[i].kind);
+		jo_kint(o, "requested", a->aid[i].requested);
 		jo_key(o, "approved");
 		if (a->aid[i].approved >= 0)
 			jo_int(o, a->aid[i].approved);
@@ -341,49 +327,35 @@ static void app_members(json_out *o, const fund_app *a, int64_t now)
 			appr += a->aid[i].approved;
 	}
 	jo_close_arr(o);
-	jo_key(o, "requested_total");
-	jo_int(o, req);
-	jo_key(o, "approved_total");
-	jo_int(o, appr);
+	jo_kint(o, "requested_total", req);
+	jo_kint(o, "approved_total", appr);
 	jo_key(o, "services");
 	jo_open_arr(o);
 	for (int i = 0; i < a->nservices; i++) {
 		const fund_item *sv = fund_item_find(FUND_SERVICE, a->services[i]);
 		jo_open_obj(o);
-		jo_key(o, "code");
-		jo_str(o, a->services[i]);
-		jo_key(o, "name");
-		jo_str(o, sv ? sv->name : "");
+		jo_kstr(o, "code", a->services[i]);
+		jo_kstr(o, "name", sv ? sv->name : "");
 		jo_close_obj(o);
 	}
 	jo_close_arr(o);
-	jo_key(o, "review_opinion");
-	jo_str(o, a->review_opinion);
-	jo_key(o, "decision_reason");
-	jo_str(o, a->decision_reason);
-	static const char *const time_keys[] = {"clock_start", "decision_due", "payment_due", "due"};
-	const int64_t times[] = {a->clock_start, a->decision_due, a->payment_due, a->due};
-	for (size_t i = 0; i < 4; i++) {
-		jo_key(o, time_keys[i]);
-		jo_time(o, times[i]);
-	}
+	jo_kstr(o, "review_opinion", a->review_opinion);
+	jo_kstr(o, "decision_reason", a->decision_reason);
+	jo_ktime(o, "clock_start", a->clock_start);
+	jo_ktime(o, "decision_due", a->decision_due);
+	jo_ktime(o, "payment_due", a->payment_due);
+	jo_ktime(o, "due", a->due);
 	jo_key(o, "time_left_seconds");
 	if (a->due)
 		jo_int(o, a->due - now);
 	else
 		jo_null(o);
-	jo_key(o, "overdue");
-	jo_bool(o, a->overdue);
-	jo_key(o, "estimated");
-	jo_bool(o, a->estimated);
-	jo_key(o, "decided_at");
-	jo_time(o, a->decided_at);
-	jo_key(o, "paid_at");
-	jo_time(o, a->paid_at);
-	jo_key(o, "created_at");
-	jo_time(o, a->created_at);
-	jo_key(o, "is_demo");
-	jo_bool(o, a->is_demo);
+	jo_kbool(o, "overdue", a->overdue);
+	jo_kbool(o, "estimated", a->estimated);
+	jo_ktime(o, "decided_at", a->decided_at);
+	jo_ktime(o, "paid_at", a->paid_at);
+	jo_ktime(o, "created_at", a->created_at);
+	jo_kbool(o, "is_demo", a->is_demo);
 }
 
 static void app_write(json_out *o, const fund_app *a, int64_t now)
@@ -411,14 +383,13 @@ static void event_visit(int64_t at, const char *actor, const char *action, const
 {
 	json_out *o = arg;
 	jo_open_obj(o);
-	jo_key(o, "at");
-	jo_time(o, at);
-	static const char *const keys[] = {"actor", "action", "from_status", "to_status", "to_status_name", "note"};
-	const char *vals[] = {actor, action, from, to, fund_status_name(to), note};
-	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-		jo_key(o, keys[i]);
-		jo_str(o, vals[i]);
-	}
+	jo_ktime(o, "at", at);
+	jo_kstr(o, "actor", actor);
+	jo_kstr(o, "action", action);
+	jo_kstr(o, "from_status", from);
+	jo_kstr(o, "to_status", to);
+	jo_kstr(o, "to_status_name", fund_status_name(to));
+	jo_kstr(o, "note", note);
 	jo_close_obj(o);
 }
 
@@ -860,8 +831,7 @@ hm_err fund_stats_handler(hm_req *r)
 		return err;
 	}
 	jo_close_arr(&o);
-	jo_key(&o, "overdue_total");
-	jo_int(&o, total);
+	jo_kint(&o, "overdue_total", total);
 	jo_close_obj(&o);
 	return http_reply_out(r, 200, &o);
 }

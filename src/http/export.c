@@ -141,12 +141,9 @@ void http_page_open(json_out *o)
 hm_err http_page_reply(hm_req *r, json_out *o, int64_t total, int page, int size)
 {
 	jo_close_arr(o);
-	jo_key(o, "total");
-	jo_int(o, total);
-	jo_key(o, "page");
-	jo_int(o, page);
-	jo_key(o, "page_size");
-	jo_int(o, size);
+	jo_kint(o, "total", total);
+	jo_kint(o, "page", page);
+	jo_kint(o, "page_size", size);
 	jo_close_obj(o);
 	return http_reply_out(r, 200, o);
 }

@@ -127,5 +127,6 @@ bool jhas(const json_t *o, const char *name);
 /* Times in replies: ISO 8601 +08:00 string, or JSON null when t == 0. */
 json_t *json_time(int64_t t);
 void jo_time(json_out *o, int64_t t);
+void jo_ktime(json_out *o, const char *key, int64_t t);
 
 #endif

@@ -290,3 +290,9 @@ void jo_time(json_out *o, int64_t t)
 	else
 		jo_str(o, hm_time_format(t, buf, sizeof buf));
 }
+
+void jo_ktime(json_out *o, const char *key, int64_t t)
+{
+	jo_key(o, key);
+	jo_time(o, t);
+}

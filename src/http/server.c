@@ -346,12 +346,15 @@ static hm_err idem_store(req_ctx *c, const char *key, const char *hash)
 {
 	hm_req *r = &c->r;
 	/* the reply as the client gets it: written text, or the JSON value */
-	size_t len;
-	char *text = r->raw && r->raw_type == http_json_type ? strdup(r->raw)
-		     : r->reply                                ? json_text(r->reply, &len)
-							       : strdup("{}");
-	if (!text)
-		return hm_fail(&r->err, HM_E_INTERNAL, NULL);
+	char *dumped = NULL;
+	const char *text = "{}";
+	if (r->raw && r->raw_type == http_json_type) {
+		text = r->raw;
+	} else if (r->reply) {
+		size_t len;
+		if (!(text = dumped = json_text(r->reply, &len)))
+			return hm_fail(&r->err, HM_E_INTERNAL, NULL);
+	}
 	hm_stmt *st = db_stmt(r->db,
 			      "INSERT INTO idempotency (user_id, key, request_hash, status, body, created_at)"
 			      " VALUES ($1, $2, $3, $4, $5, $6)",
@@ -366,7 +369,7 @@ static hm_err idem_store(req_ctx *c, const char *key, const char *hash)
 		db_bind_int(st, 6, r->now);
 		err = db_exec_stmt(st, &r->err);
 	}
-	free(text);
+	free(dumped);
 	return err;
 }
 

@@ -165,15 +165,12 @@ static void test_written_by_parts_matches_the_same_value(void **state)
 	jo_open_arr(&o);
 	for (int i = 0; i < 3; i++) {
 		jo_open_obj(&o);
-		jo_key(&o, "id");
-		jo_int(&o, i);
-		jo_key(&o, "name");
-		jo_str(&o, "王\"奶奶\"");
+		jo_kint(&o, "id", i);
+		jo_kstr(&o, "name", "王\"奶奶\"");
 		jo_key(&o, "aid");
 		jo_open_arr(&o);
 		jo_close_arr(&o);
-		jo_key(&o, "paid");
-		jo_bool(&o, i == 1);
+		jo_kbool(&o, "paid", i == 1);
 		jo_key(&o, "due");
 		jo_null(&o);
 		jo_close_obj(&o);
