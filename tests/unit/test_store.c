@@ -19,6 +19,7 @@
 
 #include "core/embedded.h"
 #include "core/log.h"
+#include "fund/fund_db.h"
 #include "store/logbuf.h"
 #include "store/store.h"
 
@@ -616,6 +617,142 @@ static void test_backup_never_overwrites_an_existing_file(void **state)
 	assert_string_equal(buf, "年度报表");
 }
 
+/* One step of the random walk below: a small deterministic generator, so
+ * that a failure repeats. */
+static unsigned next_rand(unsigned *seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return (*seed >> 16) & 0x7fff;
+}
+
+static void exec_ok(hm_db *db, const char *sql)
+{
+	hm_error e;
+	if (db_exec(db, sql, &e) != HM_OK)
+		fail_msg("%s: %s", sql, hm_error_message(&e));
+}
+
+/* The dashboard's counters (application_counts) are kept by triggers in
+ * the transaction of every change of an application or of a child's
+ * categories. After each of many random changes of every column they
+ * depend on, alone and together as a payment makes them, the counters
+ * equal the applications counted anew through the view, as `huimin verify`
+ * checks them (fund_db_counts_verify). */
+static void test_counters_follow_random_changes_of_applications(void **state)
+{
+	static const char *const statuses[] = {"submitted", "returned", "accepted", "reviewed",
+					       "approved",  "rejected", "paid"};
+	static const char *const cats[] = {"left_behind", "key_distress", "ill_low_income"};
+	fixture *f = *state;
+	hm_db *db = fresh_db(f);
+	hm_error e;
+	unsigned seed = 6;
+	int changed = 0;
+	/* the children themselves do not count: only their ids and categories */
+	exec_ok(db, "PRAGMA foreign_keys=OFF");
+	assert_int_equal(db_begin(db, true, &e), HM_OK);
+	insert_org(db, "379901");
+	insert_org(db, "379902");
+	int64_t orgs[2] = {query_int(db, "SELECT id FROM orgs WHERE code = '379901'"),
+			   query_int(db, "SELECT id FROM orgs WHERE code = '379902'")};
+	for (int child = 1; child <= 6; child++)
+		for (int k = 0; k < 3; k++) {
+			if ((child + k) % 3 == 0) /* 0, 1 or 2 categories each; children 7 and 8 have none */
+				continue;
+			hm_stmt *st = db_stmt(db, "INSERT INTO child_categories (child_id, category) VALUES ($1, $2)", &e);
+			assert_non_null(st);
+			db_bind_int(st, 1, child);
+			db_bind_text(st, 2, cats[k]);
+			assert_int_equal(db_exec_stmt(st, &e), HM_OK);
+		}
+	for (int i = 0; i < 30; i++) {
+		hm_stmt *st = db_stmt(db,
+				      "INSERT INTO applications (child_id, org_id, applicant_type, applicant_name, applicant_relation,"
+				      " description, emergency, emergency_reason, status, created_at, updated_at)"
+				      " VALUES ($1, $2, 'guardian', '王奶奶', '祖母', '测试', $3, '', $4, 1, 1)",
+				      &e);
+		assert_non_null(st);
+		db_bind_int(st, 1, 1 + i % 8);
+		db_bind_int(st, 2, orgs[i % 2]);
+		db_bind_int(st, 3, i % 3 == 0);
+		db_bind_text(st, 4, statuses[i % 7]);
+		assert_int_equal(db_exec_stmt(st, &e), HM_OK);
+	}
+	assert_int_equal(fund_db_counts_verify(db, &e), HM_OK);
+	static const int64_t times[] = {0, 100, 150, 200, 250, 300};
+	for (int step = 0; step < 1500; step++) {
+		int64_t app = 1 + next_rand(&seed) % 30;
+		int64_t t = times[next_rand(&seed) % 6];
+		const char *status = statuses[next_rand(&seed) % 7];
+		hm_stmt *st;
+		int last = 2; /* SQLite numbers parameters in the order they appear: the id comes last */
+		switch (next_rand(&seed) % 10) {
+		case 0:
+			st = db_stmt(db, "UPDATE applications SET status = $1 WHERE id = $2", &e);
+			db_bind_text(st, 1, status);
+			break;
+		case 1:
+			st = db_stmt(db, "UPDATE applications SET decided_at = $1 WHERE id = $2", &e);
+			db_bind_int_or_null(st, 1, t);
+			break;
+		case 2:
+			st = db_stmt(db, "UPDATE applications SET decision_due = $1 WHERE id = $2", &e);
+			db_bind_int_or_null(st, 1, t);
+			break;
+		case 3:
+			st = db_stmt(db, "UPDATE applications SET payment_due = $1, emergency = 1 - emergency WHERE id = $2", &e);
+			db_bind_int_or_null(st, 1, t);
+			break;
+		case 4:
+			st = db_stmt(db, "UPDATE applications SET paid_at = $1 WHERE id = $2", &e);
+			db_bind_int_or_null(st, 1, t);
+			break;
+		case 5:
+			st = db_stmt(db, "UPDATE applications SET child_id = $1 WHERE id = $2", &e);
+			db_bind_int(st, 1, 1 + next_rand(&seed) % 8);
+			break;
+		case 6:
+			st = db_stmt(db, "UPDATE applications SET org_id = $1 WHERE id = $2", &e);
+			db_bind_int(st, 1, orgs[next_rand(&seed) % 2]);
+			break;
+		case 7: /* as a payment writes it: every column, some unchanged */
+			st = db_stmt(db,
+				     "UPDATE applications SET status = $1, decision_due = decision_due, payment_due = payment_due,"
+				     " decided_at = coalesce(decided_at, $2), paid_at = $2, updated_at = $2 WHERE id = $3",
+				     &e);
+			db_bind_text(st, 1, status);
+			db_bind_int_or_null(st, 2, t);
+			last = 3;
+			break;
+		case 8: /* a column the counters do not depend on */
+			st = db_stmt(db, "UPDATE applications SET updated_at = updated_at + 1 WHERE id = $1", &e);
+			last = 1;
+			break;
+		default: /* a child's categories change */
+			st = db_stmt(db, "UPDATE child_categories SET category = $1 WHERE rowid = (SELECT min(rowid) FROM"
+					 " child_categories WHERE child_id = $2 % 6 + 1)",
+				     &e);
+			db_bind_text(st, 1, cats[next_rand(&seed) % 3]);
+			break;
+		}
+		assert_non_null(st);
+		db_bind_int(st, last, app);
+		int rc = db_step(st);
+		/* a category the child already has: refused whole, nothing moves */
+		if (rc != DB_DONE && rc != DB_CONSTRAINT)
+			fail_msg("step %d: the change failed (%d)", step, rc);
+		if (rc == DB_DONE)
+			changed += db_changes(db);
+		if (fund_db_counts_verify(db, &e) != HM_OK)
+			fail_msg("step %d: %s", step, hm_error_message(&e));
+	}
+	/* the walk did change applications (an id bound to the wrong
+	 * parameter once made most steps change nothing) */
+	assert_true(changed > 1200);
+	db_rollback(db);
+	exec_ok(db, "PRAGMA foreign_keys=ON");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -639,6 +776,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_backup_opens_with_the_same_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backup_never_overwrites_an_existing_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_another_programs_database_is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_counters_follow_random_changes_of_applications, setup, teardown),
 	};
 
 	if (sodium_init() < 0)
