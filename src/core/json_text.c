@@ -137,30 +137,37 @@ static void sep(json_out *t)
 	t->comma = true;
 }
 
-void jo_open_obj(json_out *o)
+static void open_with(json_out *o, char c)
 {
 	sep(o);
-	put_char(o, '{');
+	put_char(o, c);
 	o->comma = false;
+}
+
+static void close_with(json_out *o, char c)
+{
+	put_char(o, c);
+	o->comma = true;
+}
+
+void jo_open_obj(json_out *o)
+{
+	open_with(o, '{');
 }
 
 void jo_close_obj(json_out *o)
 {
-	put_char(o, '}');
-	o->comma = true;
+	close_with(o, '}');
 }
 
 void jo_open_arr(json_out *o)
 {
-	sep(o);
-	put_char(o, '[');
-	o->comma = false;
+	open_with(o, '[');
 }
 
 void jo_close_arr(json_out *o)
 {
-	put_char(o, ']');
-	o->comma = true;
+	close_with(o, ']');
 }
 
 void jo_key(json_out *o, const char *key)
@@ -216,21 +223,25 @@ void jo_kbool(json_out *o, const char *key, bool v)
 	jo_bool(o, v);
 }
 
+void jo_members(json_out *o, const json_t *obj)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach((json_t *)obj, key, v)
+	{
+		jo_key(o, key);
+		jo_value(o, v);
+	}
+}
+
 void jo_value(json_out *o, const json_t *j)
 {
 	switch (json_typeof(j)) {
-	case JSON_OBJECT: {
-		const char *key;
-		json_t *v;
+	case JSON_OBJECT:
 		jo_open_obj(o);
-		json_object_foreach((json_t *)j, key, v)
-		{
-			jo_key(o, key);
-			jo_value(o, v);
-		}
+		jo_members(o, j);
 		jo_close_obj(o);
 		break;
-	}
 	case JSON_ARRAY: {
 		size_t n = json_array_size(j);
 		jo_open_arr(o);

@@ -45,6 +45,9 @@ void jo_kint(json_out *o, const char *key, int64_t v);
 void jo_kbool(json_out *o, const char *key, bool v);
 /* j (borrowed) as one value. */
 void jo_value(json_out *o, const json_t *j);
+/* The members of obj (borrowed; none when it is NULL or not an object)
+ * into the object open in o. */
+void jo_members(json_out *o, const json_t *obj);
 /* New, NUL-terminated text written so far, *len its length; NULL when a
  * write failed (as json_text). o is empty again either way. */
 char *jo_finish(json_out *o, size_t *len);

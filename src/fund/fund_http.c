@@ -408,13 +408,7 @@ static hm_err reply_app(hm_req *r, int status, const fund_app *a, json_t *extra)
 	hm_err err = fund_app_events(&c, a->id, event_visit, &o, &r->err);
 	jo_close_arr(&o);
 	jo_close_obj(&o);
-	const char *k;
-	json_t *v;
-	json_object_foreach(extra, k, v)
-	{
-		jo_key(&o, k);
-		jo_value(&o, v);
-	}
+	jo_members(&o, extra);
 	json_decref(extra);
 	jo_close_obj(&o);
 	if (err) {
@@ -814,14 +808,8 @@ hm_err fund_stats_handler(hm_req *r)
 		(json_int_t)s.emergencies_on_time);
 	/* then the overdue list: the first page of overdue applications */
 	json_out o = {0};
-	const char *k;
-	json_t *v;
 	jo_open_obj(&o);
-	json_object_foreach(j, k, v)
-	{
-		jo_key(&o, k);
-		jo_value(&o, v);
-	}
+	jo_members(&o, j);
 	json_decref(j);
 	jo_key(&o, "overdue");
 	jo_open_arr(&o);
