@@ -9,6 +9,14 @@
  *                                        K pages to the log, like a request
  *                                        of the server that does (K from
  *                                        the bench's strace of the server)
+ *   sqlite_baseline DIR SECONDS logK     no SQLite: K log frames (4,120
+ *                                        bytes each) in one pwrite to a
+ *                                        file written in full beforehand,
+ *                                        then fdatasync: the disk's own
+ *                                        cost of making a commit of K pages
+ *                                        durable, written the way the
+ *                                        server's log writer writes one
+ *                                        (src/store/logbuf.c)
  *
  * The row is about the size of an application (a few short texts and
  * integers, one secondary index). In pagesK the table has K-4 more indexes
@@ -18,12 +26,14 @@
  * (P counted from SQLite's own log hook). DIR must be on the disk under
  * test (the runner uses bench/tmp). */
 #define _POSIX_C_SOURCE 200809L
+#include <fcntl.h>
 #include <stdint.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static double now_s(void)
 {
@@ -65,11 +75,63 @@ static int64_t rnd(void)
 	return (int64_t)(rnd_state >> 1);
 }
 
+#define FRAME_BYTES (4096 + 24)
+#define LOG_BYTES (64L << 20)
+
+/* logK: the server's log is grown to its full size when it starts and
+ * written over from its start after each checkpoint (db_reserve_log), so
+ * this file is written in full and synced first, then written over. */
+static int log_only(const char *dir, double seconds, int k)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/baseline-log%d.bin", dir, k);
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	size_t len = (size_t)k * FRAME_BYTES;
+	char *buf = malloc(len > (1 << 20) ? len : (1 << 20));
+	if (fd < 0 || !buf) {
+		perror("sqlite_baseline: log");
+		return 1;
+	}
+	memset(buf, 0x5a, len > (1 << 20) ? len : (1 << 20));
+	for (long off = 0; off < LOG_BYTES; off += 1 << 20)
+		if (pwrite(fd, buf, 1 << 20, off) != 1 << 20) {
+			perror("sqlite_baseline: log");
+			return 1;
+		}
+	if (fsync(fd) != 0) {
+		perror("sqlite_baseline: log");
+		return 1;
+	}
+	long tx = 0;
+	off_t off = 0;
+	double t0 = now_s(), t;
+	do {
+		if (off + (off_t)len > LOG_BYTES)
+			off = 0;
+		buf[0] = (char)tx; /* each frame new, as a commit's are */
+		if (pwrite(fd, buf, len, off) != (ssize_t)len || fdatasync(fd) != 0) {
+			perror("sqlite_baseline: log");
+			return 1;
+		}
+		off += (off_t)len;
+		tx++;
+		t = now_s();
+	} while (t - t0 < seconds);
+	double el = t - t0;
+	printf("mode=log%d tx=%ld rows=0 seconds=%.3f tx_per_s=%.1f rows_per_s=0 pages_per_tx=%d\n", k, tx, el, tx / el, k);
+	close(fd);
+	remove(path);
+	free(buf);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 4 && strncmp(argv[3], "log", 3) == 0 && atoi(argv[3] + 3) >= 1 && atoi(argv[3] + 3) <= 60)
+		return log_only(argv[1], atof(argv[2]), atoi(argv[3] + 3));
 	int pages = argc == 4 && strncmp(argv[3], "pages", 5) == 0 ? atoi(argv[3] + 5) : 0;
 	if (argc != 4 || (strcmp(argv[3], "single") != 0 && strcmp(argv[3], "batch") != 0 && (pages < 2 || pages > 60))) {
-		fprintf(stderr, "usage: sqlite_baseline DIR SECONDS single|batch|pagesK (K = 2…60)\n");
+		fprintf(stderr, "usage: sqlite_baseline DIR SECONDS single|batch|pagesK|logK (K = 2…60)\n");
 		return 2;
 	}
 	int batch = strcmp(argv[3], "batch") == 0 ? 1000 : 1;
