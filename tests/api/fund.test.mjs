@@ -84,12 +84,21 @@ describe('fund', () => {
   async function newApp(as, childId, over = {}) {
     return expectReply(await as.post(A, appBody(childId, over)), 201).application;
   }
+  const getApp = async (as, id) => expectReply(await as.get(`${A}/${id}`), 200).application;
+  /** A step of an application; a step that succeeds replies with the
+   * application exactly as a read of it right after shows it (the time left
+   * counts down between the two). */
   async function act(as, id, action, body = {}, status = 200, code) {
     const r = expectReply(await as.post(`${A}/${id}/${action}`, body), status, code);
+    if (status === 200) {
+      const { time_left_seconds: t1, ...replied } = r.application;
+      const { time_left_seconds: t2, ...read } = await getApp(as, id);
+      assert.deepEqual(replied, read, `the reply of ${action} is the application as read after it`);
+      assert.ok(t1 === t2 || Math.abs(t1 - t2) <= 2, `time left ${t1} then ${t2}`);
+    }
     return r?.application;
   }
   const balance = async () => expectReply(await U.lead.get('/api/v1/fund/balance'), 200);
-  const getApp = async (as, id) => expectReply(await as.get(`${A}/${id}`), 200).application;
   async function deadline(from, arg) {
     return expectReply(await U.cw.get(`/api/v1/calendar/deadline?from=${encodeURIComponent(from)}&${arg}`), 200);
   }
@@ -398,6 +407,7 @@ describe('fund', () => {
     assert.equal(ok.due, ok.payment_due, 'after approval the payment deadline still applies');
     const b0 = await balance();
     const paid = expectReply(await U.fin.post(`${A}/${a.id}/pay`, {}, { headers: { 'Idempotency-Key': `emerg-${a.id}-pay` } }), 200);
+    assert.deepEqual(paid.application, await getApp(U.fin, a.id), 'the reply of pay is the application as read after it');
     assert.equal(paid.application.status, 'paid');
     assert.equal(paid.application.overdue, false);
     assert.equal((await balance()).bank, b0.bank - 500000);
