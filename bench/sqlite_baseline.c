@@ -86,19 +86,17 @@ static int log_only(const char *dir, double seconds, int k)
 	char path[4096];
 	snprintf(path, sizeof path, "%s/baseline-log%d.bin", dir, k);
 	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
-	size_t len = (size_t)k * FRAME_BYTES;
-	char *buf = malloc(len > (1 << 20) ? len : (1 << 20));
+	size_t len = (size_t)k * FRAME_BYTES, mb = 1 << 20;
+	char *buf = malloc(len > mb ? len : mb);
 	if (fd < 0 || !buf) {
 		perror("sqlite_baseline: log");
 		return 1;
 	}
-	memset(buf, 0x5a, len > (1 << 20) ? len : (1 << 20));
-	for (long off = 0; off < LOG_BYTES; off += 1 << 20)
-		if (pwrite(fd, buf, 1 << 20, off) != 1 << 20) {
-			perror("sqlite_baseline: log");
-			return 1;
-		}
-	if (fsync(fd) != 0) {
+	memset(buf, 0x5a, len > mb ? len : mb);
+	for (off_t at = 0; at < LOG_BYTES; at += (off_t)mb)
+		if (pwrite(fd, buf, mb, at) != (ssize_t)mb)
+			break;
+	if (fsync(fd) != 0 || lseek(fd, 0, SEEK_END) < LOG_BYTES) {
 		perror("sqlite_baseline: log");
 		return 1;
 	}
@@ -127,7 +125,7 @@ static int log_only(const char *dir, double seconds, int k)
 
 int main(int argc, char **argv)
 {
-	if (argc == 4 && strncmp(argv[3], "log", 3) == 0 && atoi(argv[3] + 3) >= 1 && atoi(argv[3] + 3) <= 60)
+	if (argc == 4 && strncmp(argv[3], "log", 3) == 0 && atoi(argv[3] + 3) >= 2 && atoi(argv[3] + 3) <= 60)
 		return log_only(argv[1], atof(argv[2]), atoi(argv[3] + 3));
 	int pages = argc == 4 && strncmp(argv[3], "pages", 5) == 0 ? atoi(argv[3] + 5) : 0;
 	if (argc != 4 || (strcmp(argv[3], "single") != 0 && strcmp(argv[3], "batch") != 0 && (pages < 2 || pages > 60))) {
