@@ -587,6 +587,13 @@ static int cmd_verify(const opts *o)
 		printf("申请统计：计数与申请记录一致\n");
 	}
 	hm_error_clear(&e);
+	if (fund_db_cats_verify(db, &e) != HM_OK) {
+		printf("申请类别标记：失败 —— %s\n", hm_error_message(&e));
+		rc = EX_FAIL;
+	} else {
+		printf("申请类别标记：与儿童档案一致\n");
+	}
+	hm_error_clear(&e);
 	int64_t unreadable = 0;
 	if (access(o->key, F_OK) != 0) {
 		printf("加密字段：未校验（找不到密钥文件 %s）\n", o->key);

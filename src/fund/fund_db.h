@@ -31,5 +31,8 @@ hm_err fund_db_stats(hm_db *db, int64_t scope, fund_stats *out, hm_error *e);
 /* Check the dashboard's application counters (application_counts) against
  * the applications they count; HM_E_INTERNAL naming the first wrong one. */
 hm_err fund_db_counts_verify(hm_db *db, hm_error *e);
+/* Every application's category bits (cats, migration 0026) are its child's
+ * categories: HM_E_INTERNAL naming the first that is not. */
+hm_err fund_db_cats_verify(hm_db *db, hm_error *e);
 
 #endif

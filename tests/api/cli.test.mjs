@@ -149,6 +149,17 @@ describe('cli', () => {
     const r = await runCli(['verify', '--db', t]);
     assert.equal(r.code, 0, show(['verify', '--db', t], r));
     assert.match(r.stdout, /申请统计：计数与申请记录一致/);
+    // the list's category bits followed the same writes (migration 0026)
+    assert.match(r.stdout, /申请类别标记：与儿童档案一致/);
+  });
+
+  it('verify finds an application whose category bits differ from its child', async () => {
+    const t = copyDb(db, 'tamper-cats.db');
+    const app = sql(t, `SELECT min(id) FROM applications WHERE cats <> 0`);
+    sql(t, `UPDATE applications SET cats = 0 WHERE id=${app}`);
+    const r = await runCli(['verify', '--db', t]);
+    assert.equal(r.code, 1, show(['verify', '--db', t], r));
+    assert.match(r.stdout, new RegExp(`申请类别标记：失败.*#${app}\\b`), show(['verify'], r));
   });
 
   it('verify finds a changed dashboard counter and a missing one', async () => {
