@@ -13,10 +13,11 @@
 -- which walked the table itself.
 
 -- One bit per category of data/fund_catalog.tsv, in its order. A category
--- added to the catalog needs its bit here by a new migration: a child put
--- in a category without one is refused (the triggers below would write
--- NULL into a NOT NULL column), and tests/unit/test_store.c checks that
--- every category of the catalog has its bit.
+-- added to the catalog needs its bit here by a new migration:
+-- tests/unit/test_store.c checks that every category of the catalog has
+-- one. A child with applications put in a category without a bit is
+-- refused (the triggers below would write NULL into a NOT NULL column);
+-- without applications, `huimin verify` names it once one comes in.
 CREATE TABLE category_bits (
 	category TEXT PRIMARY KEY,
 	bit INTEGER NOT NULL UNIQUE CHECK (bit > 0 AND (bit & (bit - 1)) = 0)
