@@ -212,14 +212,19 @@ hm_err fund_db_child_list(hm_db *db, int64_t scope, const fund_child_filter *f, 
 
 /* ---- applications ----------------------------------------------------- */
 
+/* The bits of a child's categories (category_bits, migration 0026), as an
+ * application keeps them in its column cats: written by the insert below,
+ * checked by fund_db_cats_verify. child is an SQL expression. */
+#define CHILD_CATS(child)                                                       \
+	"(SELECT coalesce(sum(b.bit), 0) FROM child_categories k JOIN category_bits b" \
+	" ON b.category = k.category WHERE k.child_id = " child ")"
+
 hm_err fund_db_app_insert(hm_db *db, int64_t org_id, int64_t user_id, int64_t now, fund_app *a, hm_error *e)
 {
 	hm_stmt *st = db_stmt(db,
 			      "INSERT INTO applications (child_id, org_id, applicant_type, applicant_name, applicant_relation,"
 			      " description, emergency, emergency_reason, status, is_demo, created_by, created_at, updated_at, cats)"
-			      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'submitted', $9, $10, $11, $11,"
-			      " (SELECT coalesce(sum(b.bit), 0) FROM child_categories k JOIN category_bits b"
-			      " ON b.category = k.category WHERE k.child_id = $1))",
+			      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'submitted', $9, $10, $11, $11, " CHILD_CATS("$1") ")",
 			      e);
 	if (!st)
 		return e->err;
@@ -775,8 +780,7 @@ hm_err fund_db_counts_verify(hm_db *db, hm_error *e)
 hm_err fund_db_cats_verify(hm_db *db, hm_error *e)
 {
 	hm_stmt *st = db_stmt(db,
-			      "SELECT a.id FROM applications a WHERE a.cats IS NOT (SELECT coalesce(sum(b.bit), 0)"
-			      " FROM child_categories k JOIN category_bits b ON b.category = k.category WHERE k.child_id = a.child_id)"
+			      "SELECT a.id FROM applications a WHERE a.cats IS NOT " CHILD_CATS("a.child_id")
 			      " OR EXISTS (SELECT 1 FROM child_categories k WHERE k.child_id = a.child_id AND k.category NOT IN"
 			      " (SELECT category FROM category_bits)) LIMIT 1",
 			      e);
