@@ -240,8 +240,25 @@ char *hm_time_format(int64_t t, char *buf, size_t n)
 	if (sod < 0 || sod >= SECS_PER_DAY) /* only when hm_day_of saturated */
 		sod = 0;
 	hm_day_ymd(day, &y, &m, &d);
-	snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d+08:00", y, m, d,
-		 (int)(sod / 3600), (int)(sod / 60 % 60), (int)(sod % 60));
+	if (y < 0 || y > 9999 || n < 26) {
+		snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d+08:00", y, m, d,
+			 (int)(sod / 3600), (int)(sod / 60 % 60), (int)(sod % 60));
+		return buf;
+	}
+	/* every time of every reply passes here: digits by hand, as snprintf
+	 * would write them (snprintf was 2-5% of a list page or the dashboard) */
+	int hh = (int)(sod / 3600), mi = (int)(sod / 60 % 60), ss = (int)(sod % 60);
+	memcpy(buf, "0000-00-00T00:00:00+08:00", 26);
+	buf[0] = (char)('0' + y / 1000);
+	buf[1] = (char)('0' + y / 100 % 10);
+	buf[2] = (char)('0' + y / 10 % 10);
+	buf[3] = (char)('0' + y % 10);
+	const int two[5] = {m, d, hh, mi, ss};
+	const int at[5] = {5, 8, 11, 14, 17};
+	for (int i = 0; i < 5; i++) {
+		buf[at[i]] = (char)('0' + two[i] / 10);
+		buf[at[i] + 1] = (char)('0' + two[i] % 10);
+	}
 	return buf;
 }
 

@@ -705,22 +705,32 @@ hm_err fund_db_stats(hm_db *db, int64_t scope, fund_stats *out, hm_error *e)
 	if (err)
 		return err;
 	/* money by month: income credited, aid expense debited, within scope
-	 * (a district sees the aid paid to its children; income is city-wide) */
-	for (int i = 0; i < 12; i++) {
-		hm_stmt *st = db_stmt(db,
-				      "SELECT coalesce(sum(CASE WHEN a.type = 'income' AND $1 = 0 THEN -m.amount ELSE 0 END), 0),"
-				      " coalesce(sum(CASE WHEN a.type = 'expense' AND ($1 = 0 OR m.org_id = $1) THEN m.amount ELSE 0 END), 0)"
-				      " FROM ledger_monthly m JOIN accounts a ON a.id = m.account_id WHERE m.month = $2",
-				      e);
-		if (!st)
-			return e->err;
-		db_bind_int(st, 1, scope);
-		db_bind_text(st, 2, out->monthly[i].month);
-		if (db_step(st) != DB_ROW)
-			return db_error(db, e);
-		out->monthly[i].income = db_col_int(st, 0);
-		out->monthly[i].expense = db_col_int(st, 1);
+	 * (a district sees the aid paid to its children; income is city-wide);
+	 * the twelve months in one range of ledger_monthly (one query a month
+	 * was two fifths of the dashboard's CPU) */
+	hm_stmt *st = db_stmt(db,
+			      "SELECT m.month, coalesce(sum(CASE WHEN a.type = 'income' AND $1 = 0 THEN -m.amount ELSE 0 END), 0),"
+			      " coalesce(sum(CASE WHEN a.type = 'expense' AND ($1 = 0 OR m.org_id = $1) THEN m.amount ELSE 0 END), 0)"
+			      " FROM ledger_monthly m JOIN accounts a ON a.id = m.account_id WHERE m.month BETWEEN $2 AND $3"
+			      " GROUP BY m.month",
+			      e);
+	if (!st)
+		return e->err;
+	db_bind_int(st, 1, scope);
+	db_bind_text(st, 2, out->monthly[0].month);
+	db_bind_text(st, 3, out->monthly[11].month);
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		const char *month = db_col_text(st, 0);
+		for (int i = 0; i < 12; i++) {
+			if (strcmp(out->monthly[i].month, month) == 0) {
+				out->monthly[i].income = db_col_int(st, 1);
+				out->monthly[i].expense = db_col_int(st, 2);
+			}
+		}
 	}
+	if (rc != DB_DONE)
+		return db_error(db, e);
 	/* the application figures come from the counters that triggers keep
 	 * in the same transaction as every write (migration 0018): a few
 	 * hundred rows, whatever the number of applications */
@@ -738,13 +748,13 @@ hm_err fund_db_stats(hm_db *db, int64_t scope, fund_stats *out, hm_error *e)
 			  " GROUP BY code HAVING sum(n) > 0 ORDER BY code",
 			  scope, out->by_category, &out->ncategory, e)))
 		return err;
-	hm_stmt *st = db_stmt(db,
-			      "SELECT coalesce(sum(CASE WHEN kind = 'decided' AND code = 'total' THEN n END), 0),"
-			      " coalesce(sum(CASE WHEN kind = 'decided' AND code = 'on_time' THEN n END), 0),"
-			      " coalesce(sum(CASE WHEN kind = 'emergency_paid' AND code = 'total' THEN n END), 0),"
-			      " coalesce(sum(CASE WHEN kind = 'emergency_paid' AND code = 'on_time' THEN n END), 0)"
-			      " FROM application_counts WHERE kind IN ('decided', 'emergency_paid') AND ($1 = 0 OR org_id = $1)",
-			      e);
+	st = db_stmt(db,
+		     "SELECT coalesce(sum(CASE WHEN kind = 'decided' AND code = 'total' THEN n END), 0),"
+		     " coalesce(sum(CASE WHEN kind = 'decided' AND code = 'on_time' THEN n END), 0),"
+		     " coalesce(sum(CASE WHEN kind = 'emergency_paid' AND code = 'total' THEN n END), 0),"
+		     " coalesce(sum(CASE WHEN kind = 'emergency_paid' AND code = 'on_time' THEN n END), 0)"
+		     " FROM application_counts WHERE kind IN ('decided', 'emergency_paid') AND ($1 = 0 OR org_id = $1)",
+		     e);
 	if (!st)
 		return e->err;
 	db_bind_int(st, 1, scope);

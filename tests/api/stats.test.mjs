@@ -29,7 +29,7 @@ describe('fund dashboard counters', () => {
   let srv, U;
   before(async () => {
     srv = await startServer();
-    U = await loginAll(srv.base, ['cw', 'cw2', 'rv', 'lead']);
+    U = await loginAll(srv.base, ['cw', 'cw2', 'rv', 'ap', 'fin', 'lead']);
     // 市中区: three applications of left-behind children, one accepted and reviewed;
     // 薛城区: two of a child in distress
     const kids = [];
@@ -81,6 +81,39 @@ describe('fund dashboard counters', () => {
     assert.deepEqual(asMap(s.by_category), { key_distress: 1, left_behind: 2 });
     const s2 = expectReply(await U.cw2.get('/api/v1/fund/stats'), 200);
     assert.deepEqual(asMap(s2.by_category), { key_distress: 2, left_behind: 2 });
+  });
+
+  it('monthly: twelve months ending with this one; a donation is city income, a payment its district\'s expense', async () => {
+    const now = new Date(Date.now() + 8 * 3600 * 1000); // Beijing wall clock
+    const today = now.toISOString().slice(0, 10);
+    const months = [];
+    for (let i = 11; i >= 0; i--) {
+      const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - i, 1));
+      months.push(d.toISOString().slice(0, 7));
+    }
+    const get = async (who) => expectReply(await U[who].get('/api/v1/fund/stats'), 200).monthly;
+    const before = { lead: await get('lead'), cw: await get('cw'), cw2: await get('cw2') };
+    for (const who of ['lead', 'cw', 'cw2']) assert.deepEqual(before[who].map((m) => m.month), months, who);
+    // a donation today and a payment of 1,000 yuan to a child of 市中区
+    const donor = expectReply(await U.fin.post('/api/v1/fund/donors', { kind: 'individual', name: '钱善人', phone: '13700003333',
+      publish_name: false, publish_amount: false }), 201).donor;
+    expectReply(await U.fin.post('/api/v1/fund/donations', { donor_id: donor.id, amount: 50000, received_on: today,
+      channel: 'bank_transfer', bank_ref: 'BR-STATS-001' }), 201);
+    const kid = expectReply(await U.cw.post(C, childBody('370402', ['left_behind'])), 201).child;
+    const app = expectReply(await U.cw.post(A, appBody(kid.id)), 201).application;
+    const step = async (as, action, body = {}) => expectReply(await as.post(`${A}/${app.id}/${action}`, body), 200);
+    await step(U.cw, 'accept');
+    await step(U.rv, 'review', { decision: 'pass' });
+    await step(U.ap, 'approve', { approved: { living: 100000 } });
+    await step(U.fin, 'pay');
+    const after = { lead: await get('lead'), cw: await get('cw'), cw2: await get('cw2') };
+    const delta = (who, k) => after[who].map((m, i) => m[k] - before[who][i][k]);
+    const only = (v) => [...Array(11).fill(0), v];
+    assert.deepEqual(delta('lead', 'income'), only(50000), 'the city: the donation in this month');
+    assert.deepEqual(delta('lead', 'expense'), only(100000), 'the city: the payment in this month');
+    assert.deepEqual(delta('cw', 'expense'), only(100000), '市中区 sees its payment');
+    assert.deepEqual(after.cw.map((m) => m.income), Array(12).fill(0), 'a district sees no income');
+    assert.deepEqual(delta('cw2', 'expense'), Array(12).fill(0), '薛城区 sees no other district\'s payment');
   });
 
   it('a month later the two open applications of 市中区 are overdue, for the city and the district only', async () => {

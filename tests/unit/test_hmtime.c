@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -208,6 +209,29 @@ static void test_format_shows_beijing_wall_clock(void **state)
 	assert_string_equal(hm_time_format(0, small, sizeof small), "1970-01-01");
 }
 
+/* The formatter writes its digits by hand; it must print what the printf
+ * format it replaced prints, for every second of years 0 to 9999. */
+static void test_format_matches_printf_everywhere(void **state)
+{
+	(void)state;
+	const int64_t lo = (int64_t)hm_ymd_day(0, 1, 1) * 86400 - 8 * 3600;
+	const int64_t hi = (int64_t)hm_ymd_day(9999, 12, 31) * 86400 + 86399 - 8 * 3600;
+	uint64_t x = 88172645463325252ULL;
+	for (int i = 0; i < 300000; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		/* a third near the edges of years 0 and 9999 and of days, the rest anywhere */
+		int64_t t = i % 3 == 0 ? (i % 2 ? lo : hi - 172799) + (int64_t)(x % 172800) : lo + (int64_t)(x % (uint64_t)(hi - lo + 1));
+		int32_t day = hm_day_of(t);
+		int64_t sod = t - hm_day_start(day);
+		int y, m, d;
+		hm_day_ymd(day, &y, &m, &d);
+		char want[64], got[26];
+		snprintf(want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02d+08:00", y, m, d, (int)(sod / 3600),
+			 (int)(sod / 60 % 60), (int)(sod % 60));
+		assert_string_equal(hm_time_format(t, got, sizeof got), want);
+	}
+}
+
 static void test_format_then_parse_is_identity(void **state)
 {
 	char buf[26];
@@ -247,6 +271,7 @@ int main(void)
 		cmocka_unit_test(test_malformed_times_are_refused),
 		cmocka_unit_test(test_date_parse_is_strict),
 		cmocka_unit_test(test_format_shows_beijing_wall_clock),
+		cmocka_unit_test(test_format_matches_printf_everywhere),
 		cmocka_unit_test(test_format_then_parse_is_identity),
 		cmocka_unit_test(test_clock_offset_moves_now),
 	};
