@@ -787,13 +787,18 @@ static bool writer_start(hm_server *s)
 	w->store = s->app->store;
 	pthread_mutex_init(&w->ckpt_mu, NULL);
 	pthread_cond_init(&w->ckpt_work, NULL);
+	/* named for top, perf and /proc/PID/task: each shows its own CPU */
 	w->ckpt_running = pthread_create(&w->ckpt_th, NULL, checkpointer_main, w) == 0;
 	if (!w->ckpt_running)
 		return false;
+	pthread_setname_np(w->ckpt_th, "hm-checkpoint");
 	w->sync_running = pthread_create(&w->sync_th, NULL, syncer_main, w) == 0;
 	if (!w->sync_running)
 		return false;
+	pthread_setname_np(w->sync_th, "hm-syncer");
 	w->running = pthread_create(&w->th, NULL, writer_main, s) == 0;
+	if (w->running)
+		pthread_setname_np(w->th, "hm-writer");
 	return w->running;
 }
 
