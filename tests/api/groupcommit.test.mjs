@@ -106,6 +106,12 @@ describe('group commit', () => {
     assert.equal(bank(bal0) - bank(bal1), 100000, 'paid once, to the fen');
   });
 
+  it('the writer, its syncer and its checkpointer are named threads (top and perf show each one\'s CPU)', () => {
+    const dir = `/proc/${srv.proc.pid}/task`;
+    const names = fs.readdirSync(dir).map((t) => fs.readFileSync(`${dir}/${t}/comm`, 'utf8').trim());
+    for (const n of ['hm-writer', 'hm-syncer', 'hm-checkpoint']) assert.ok(names.includes(n), `${n} in ${names.join(', ')}`);
+  });
+
   it('writes were committed in groups; audit chain, books and counters verify', async () => {
     await srv.stop();
     const m = /writer: (\d+) requests? committed in (\d+) groups?/.exec(srv.log);
