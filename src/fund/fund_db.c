@@ -706,8 +706,7 @@ hm_err fund_db_stats(hm_db *db, int64_t scope, fund_stats *out, hm_error *e)
 		return err;
 	/* money by month: income credited, aid expense debited, within scope
 	 * (a district sees the aid paid to its children; income is city-wide);
-	 * the twelve months in one range of ledger_monthly (one query a month
-	 * was two fifths of the dashboard's CPU) */
+	 * the twelve months as one range of ledger_monthly, one statement */
 	hm_stmt *st = db_stmt(db,
 			      "SELECT m.month, coalesce(sum(CASE WHEN a.type = 'income' AND $1 = 0 THEN -m.amount ELSE 0 END), 0),"
 			      " coalesce(sum(CASE WHEN a.type = 'expense' AND ($1 = 0 OR m.org_id = $1) THEN m.amount ELSE 0 END), 0)"
@@ -726,6 +725,7 @@ hm_err fund_db_stats(hm_db *db, int64_t scope, fund_stats *out, hm_error *e)
 			if (strcmp(out->monthly[i].month, month) == 0) {
 				out->monthly[i].income = db_col_int(st, 1);
 				out->monthly[i].expense = db_col_int(st, 2);
+				break;
 			}
 		}
 	}
